@@ -1,0 +1,18 @@
+"""Stage class_weights: per-class loss weights from the train split."""
+
+from tagbench import data, params
+from tagbench.errors import exits_cleanly
+from tagbench.io import write_json
+from tagbench.weights import class_weights
+
+
+@exits_cleanly
+def main():
+    p = params.load()
+    train = data.load_split("train")
+    write_json(data.CLASS_WEIGHTS, class_weights(train.y, train.classes,
+                                                 p["class_weights"]["formula"]))
+
+
+if __name__ == "__main__":
+    main()

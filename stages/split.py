@@ -1,0 +1,23 @@
+"""Stage split: iterative multi-label stratified train/val/test ids."""
+
+from tagbench import data, params, split
+from tagbench.errors import exits_cleanly
+from tagbench.io import read_json, write_json
+
+
+@exits_cleanly
+def main():
+    p = params.load()
+    records, classes = read_json(data.PROCESSED), read_json(data.CLASSES)
+    s = p["split"]
+    splits = split.split_ids(records, classes, s["method"], s["train_size"], s["order"], p["seed"])
+    report = split.label_distribution(records, classes, splits)
+    write_json(data.SPLITS, splits)
+    write_json("reports/split_distribution.json", report)
+    write_json("metrics/split.json", {
+        name: {k: v for k, v in r.items() if k != "share"} for name, r in report.items()})
+    print("split: " + ", ".join(f"{n} {r['size']}" for n, r in report.items()))
+
+
+if __name__ == "__main__":
+    main()

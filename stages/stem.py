@@ -1,0 +1,18 @@
+"""Stage stem: Porter-stem every processed text into a parallel file."""
+
+from tqdm import tqdm
+
+from tagbench import data, text
+from tagbench.errors import exits_cleanly
+from tagbench.io import read_json, write_json
+
+
+@exits_cleanly
+def main():
+    records = read_json(data.PROCESSED)
+    stemmed = [{**r, "text": text.stem(r["text"])} for r in tqdm(records, desc="stem")]
+    write_json(data.STEMMED, stemmed)
+
+
+if __name__ == "__main__":
+    main()

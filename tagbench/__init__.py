@@ -1,0 +1,3 @@
+"""tagbench: train and compare baselines for tagging machine-learning projects."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,110 @@
+"""Where each baseline lives on disk, how it is built from params, and how it is loaded back.
+
+models/<baseline>/model/         the artifact (model.json, weights) plus meta.json
+models/<baseline>/threshold.json the decision threshold chosen on val
+data/predictions/<baseline>/     val.npy and test.npy: scores (or 0/1 labels) per class
+"""
+
+import time
+from pathlib import Path
+
+from tagbench import data
+from tagbench.errors import TagbenchError
+from tagbench.io import load_array, read_json, save_array, write_json
+from tagbench.models import KINDS, RandomTagger, RuleBasedTagger, TfidfModel
+
+MODELS = Path("models")
+PREDICTIONS = Path("data/predictions")
+FAMILIES = {
+    "random": ["random_uniform", "random_weighted"],
+    "rule_based": ["rule_based_unstemmed", "rule_based_stemmed"],
+}
+
+
+def model_dir(name):
+    return MODELS / name / "model"
+
+
+def threshold_path(name):
+    return MODELS / name / "threshold.json"
+
+
+def predictions_path(name, split):
+    return PREDICTIONS / name / f"{split}.npy"
+
+
+def family_members(family):
+    """The baselines one training stage builds: random and rule_based build two variants."""
+    return FAMILIES.get(family, [family])
+
+
+def build(name, p, classes):
+    """A fresh, untrained baseline named as in params.yaml's `baselines`."""
+    if name.startswith("random_"):
+        return RandomTagger(classes, strategy=name.removeprefix("random_"))
+    if name.startswith("rule_based_"):
+        return RuleBasedTagger(classes, read_json(data.VOCABULARY),
+                               stemmed=name.endswith("_stemmed"), match=p["rule_based"]["match"])
+    if name.startswith("tfidf_"):
+        model = name.removeprefix("tfidf_")
+        return TfidfModel(classes, model, p["tfidf"]["vectorizer"], p["tfidf"][model])
+    raise TagbenchError(f"unknown baseline {name!r}")
+
+
+def save(name, model, train_seconds):
+    directory = model_dir(name)
+    directory.mkdir(parents=True, exist_ok=True)
+    model.save(directory)
+    write_json(directory / "meta.json", {
+        "baseline": name, "kind": model.kind, "input": model.input, "output": model.output,
+        "default_threshold": model.default_threshold, "classes": model.classes,
+        "train_seconds": round(train_seconds, 3)})
+
+
+def load_meta(name):
+    path = model_dir(name) / "meta.json"
+    if not path.exists():
+        raise TagbenchError(f"baseline {name!r} is not trained ({path} is missing): "
+                            f"run `dvc repro` to build it")
+    return read_json(path)
+
+
+def load(name):
+    """The trained baseline and its meta (classes, input form, output kind)."""
+    meta = load_meta(name)
+    return KINDS[meta["kind"]].load(model_dir(name)), meta
+
+
+def fit_and_predict(names, p):
+    """Train each baseline on train and write its val and test scores.
+
+    Test is scored before val, baseline by baseline, so that the random baselines draw
+    from numpy's global RNG in the lesson's order.
+    """
+    classes = data.load_classes()
+    fitted = []
+    for name in names:
+        model = build(name, p, classes)
+        train = data.load_split("train", stemmed=model.input == "stemmed")
+        start = time.perf_counter()
+        model.fit(train.texts, train.y)
+        seconds = time.perf_counter() - start
+        save(name, model, seconds)
+        fitted.append(model)
+        print(f"{name}: trained in {seconds:.1f} s")
+    for split in ("test", "val"):
+        for name, model in zip(names, fitted):
+            texts = data.load_split(split, stemmed=model.input == "stemmed").texts
+            save_array(predictions_path(name, split), model.predict_scores(texts))
+
+
+def load_scores(name, split):
+    """The stored scores of one baseline on one split, with the split's true labels."""
+    scores = load_array(predictions_path(name, split))
+    truth = data.load_split(split)
+    if scores.shape != truth.y.shape:
+        raise TagbenchError(f"{predictions_path(name, split)}: shape {scores.shape} does not "
+                            f"match the {split} split {truth.y.shape}: run `dvc repro`")
+    return scores, truth
+
+

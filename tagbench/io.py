@@ -1,0 +1,59 @@
+"""Reading inputs with clear errors, and writing outputs atomically."""
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from tagbench.errors import TagbenchError
+
+
+def read_json(path):
+    """Load a JSON file, naming the file in any error."""
+    path = Path(path)
+    try:
+        with path.open(encoding="utf-8") as f:
+            return json.load(f)
+    except FileNotFoundError:
+        raise TagbenchError(f"{path}: file not found (run `dvc pull` or `dvc repro`)") from None
+    except json.JSONDecodeError as e:
+        raise TagbenchError(f"{path}: malformed JSON at line {e.lineno}: {e.msg}") from None
+    except UnicodeDecodeError:
+        raise TagbenchError(f"{path}: not UTF-8 text") from None
+
+
+def _atomic_write(path, write):
+    """Call write(file) on a temporary file beside path, then rename it into place."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def write_json(path, obj):
+    """Write obj as indented, key-sorted JSON, atomically."""
+    text = json.dumps(obj, indent=2, sort_keys=True) + "\n"
+    _atomic_write(path, lambda f: f.write(text.encode("utf-8")))
+
+
+def write_text(path, text):
+    _atomic_write(path, lambda f: f.write(text.encode("utf-8")))
+
+
+def save_array(path, array):
+    _atomic_write(path, lambda f: np.save(f, array, allow_pickle=False))
+
+
+def load_array(path):
+    path = Path(path)
+    if not path.exists():
+        raise TagbenchError(f"{path}: file not found (run `dvc repro`)")
+    return np.load(path, allow_pickle=False)

@@ -1,0 +1,136 @@
+"""params.yaml: read once, checked against a schema of types and ranges.
+
+params.yaml holds every default; this module only knows what a valid value looks like,
+so an unknown key, a wrong type or an out-of-range value stops with one line naming it.
+"""
+
+from pathlib import Path
+
+import yaml
+
+from tagbench.errors import TagbenchError
+
+PARAMS_FILE = "params.yaml"
+
+
+class Check:
+    """A validator for one leaf value."""
+
+    def __init__(self, kind, low=None, high=None, choices=None, open_low=False, open_high=False):
+        self.kind, self.low, self.high, self.choices = kind, low, high, choices
+        self.open_low, self.open_high = open_low, open_high
+
+    def __call__(self, key, value):
+        kinds = (int, float) if self.kind is float else self.kind
+        if isinstance(value, bool) and self.kind is not bool or not isinstance(value, kinds):
+            raise TagbenchError(f"{PARAMS_FILE}: {key} = {value!r} must be {self.describe()}")
+        if self.choices is not None and value not in self.choices:
+            raise TagbenchError(f"{PARAMS_FILE}: {key} = {value!r} must be one of {self.choices}")
+        too_low = self.low is not None and (
+            value <= self.low if self.open_low else value < self.low)
+        too_high = self.high is not None and (
+            value >= self.high if self.open_high else value > self.high)
+        if too_low or too_high:
+            raise TagbenchError(f"{PARAMS_FILE}: {key} = {value!r} is out of range "
+                                f"{self.describe_range()}")
+
+    def describe(self):
+        name = {int: "an integer", float: "a number", bool: "true or false", str: "a string",
+                list: "a list"}.get(self.kind, str(self.kind))
+        return f"{name} {self.describe_range()}".strip()
+
+    def describe_range(self):
+        if self.low is None and self.high is None:
+            return ""
+        left = "(" if self.open_low else "["
+        right = ")" if self.open_high else "]"
+        return f"{left}{self.low if self.low is not None else '-inf'}, " \
+               f"{self.high if self.high is not None else 'inf'}{right}"
+
+
+def Int(low=None, high=None):  # noqa: N802 - reads like a type in the schema
+    return Check(int, low, high)
+
+
+def Num(low=None, high=None, open_low=False, open_high=False):  # noqa: N802
+    return Check(float, low, high, open_low=open_low, open_high=open_high)
+
+
+def Choice(*choices):  # noqa: N802
+    return Check(str, choices=list(choices))
+
+
+BOOL = Check(bool)
+STR = Check(str)
+LIST = Check(list)
+POSITIVE = Num(0, open_low=True)
+
+SCHEMA = {
+    "seed": Int(0),
+    "data": {
+        "version": Choice("v0", "v1", "v2"),
+        "sample": Int(0),
+        "min_tag_freq": Int(1),
+        "exclude_tags": LIST,
+    },
+    "text": {"lower": BOOL, "stopwords": BOOL},
+    "split": {
+        "method": Choice("iterative", "lesson"),
+        "train_size": Num(0, 1, open_low=True, open_high=True),
+        "order": Int(1, 2),
+    },
+    "class_weights": {"formula": Choice("inverse", "balanced")},
+    "baselines": LIST,
+    "rule_based": {"match": Choice("token", "substring")},
+    "tfidf": {
+        "vectorizer": {
+            "analyzer": Choice("word", "char", "char_wb"),
+            "ngram_min": Int(1),
+            "ngram_max": Int(1),
+            "min_df": Int(1),
+            "max_df": Num(0, 1, open_low=True),
+            "sublinear_tf": BOOL,
+            "max_features": Int(0),
+        },
+        "logreg": {"C": POSITIVE, "class_weight": Check((str, type(None))), "max_iter": Int(1)},
+        "knn": {"n_neighbors": Int(1), "weights": Choice("uniform", "distance"),
+                "metric": Choice("cosine", "euclidean", "minkowski")},
+        "rf": {"n_estimators": Int(1), "max_depth": Check((int, type(None))),
+               "min_samples_leaf": Int(1), "class_weight": Check((str, type(None)))},
+        "gbm": {"n_estimators": Int(1), "learning_rate": POSITIVE, "max_depth": Int(1)},
+        "svm": {"C": POSITIVE, "class_weight": Check((str, type(None)))},
+    },
+    "threshold": {"method": Choice("global", "fixed")},
+}
+
+
+def validate(params, schema=SCHEMA, prefix=""):
+    """Raise TagbenchError for the first unknown key, missing key or bad value."""
+    for key in params:
+        if key not in schema:
+            raise TagbenchError(f"{PARAMS_FILE}: unknown param '{prefix}{key}'")
+    for key, check in schema.items():
+        name = f"{prefix}{key}"
+        if key not in params:
+            raise TagbenchError(f"{PARAMS_FILE}: missing param '{name}'")
+        if isinstance(check, dict):
+            if not isinstance(params[key], dict):
+                raise TagbenchError(f"{PARAMS_FILE}: {name} must be a mapping")
+            validate(params[key], check, prefix=f"{name}.")
+        else:
+            check(name, params[key])
+
+
+def load(path=PARAMS_FILE):
+    """Read and validate params.yaml."""
+    path = Path(path)
+    try:
+        params = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise TagbenchError(f"{path}: file not found") from None
+    except yaml.YAMLError as e:
+        raise TagbenchError(f"{path}: malformed YAML: {str(e).splitlines()[0]}") from None
+    if not isinstance(params, dict):
+        raise TagbenchError(f"{path}: expected a mapping at the top level")
+    validate(params)
+    return params

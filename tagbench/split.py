@@ -1,0 +1,61 @@
+"""Multi-label iterative stratified splits (scikit-multilearn) and how well they stratify."""
+
+import numpy as np
+from skmultilearn.model_selection import IterativeStratification
+
+from tagbench.data import SPLIT_NAMES, binarize
+
+LESSON_SHUFFLE_SEED = 42
+LESSON_SPLIT_SEED = 1234
+
+
+def stratified_indices(y, first_size, order):
+    """Row indices (first, second) with first holding about first_size of y's rows.
+
+    scikit-multilearn draws from numpy's global RNG: seed it before calling.
+    """
+    stratifier = IterativeStratification(
+        n_splits=2, order=order, sample_distribution_per_fold=[1 - first_size, first_size])
+    first, second = next(stratifier.split(np.zeros((len(y), 1)), y))
+    return first, second
+
+
+def three_way(y, train_size, order):
+    """Indices of train, val and test: train_size for train, the rest halved."""
+    train, rest = stratified_indices(y, train_size, order)
+    val, test = stratified_indices(y[rest], 0.5, order)
+    return train, rest[val], rest[test]
+
+
+def split_ids(records, classes, method, train_size, order, seed):
+    """{train, val, test: [ids]} for the project's own split or the lesson's exact one."""
+    ids = np.array([r["id"] for r in records])
+    y = binarize([r["tags"] for r in records], classes)
+    if method == "lesson":
+        # The lesson shuffles once with seed 42, then splits order-1 with numpy seeded to 1234.
+        np.random.seed(LESSON_SHUFFLE_SEED)
+        order_ = np.random.permutation(len(ids))
+        ids, y = ids[order_], y[order_]
+        np.random.seed(LESSON_SPLIT_SEED)
+        parts = three_way(y, 0.7, order=1)
+    else:
+        np.random.seed(seed)
+        parts = three_way(y, train_size, order)
+    return {name: ids[part].tolist() for name, part in zip(SPLIT_NAMES, parts)}
+
+
+def label_distribution(records, classes, splits):
+    """Per split: size, each class's share of the rows, and the mean absolute deviation of
+    those shares from the whole data set's (smaller = better stratified)."""
+    by_id = {r["id"]: r for r in records}
+    overall = binarize([r["tags"] for r in records], classes).mean(axis=0)
+    report = {}
+    for name, ids in splits.items():
+        share = binarize([by_id[i]["tags"] for i in ids], classes).mean(axis=0)
+        report[name] = {
+            "size": len(ids),
+            "positives": int(round(share.sum() * len(ids))),
+            "mean_abs_deviation": round(float(np.abs(share - overall).mean()), 6),
+            "share": {c: round(float(s), 6) for c, s in zip(classes, share)},
+        }
+    return report

@@ -1,0 +1,47 @@
+"""Text cleaning and stemming, shared by every stage, the rule-based aliases and predict."""
+
+import functools
+import re
+from importlib import resources
+
+from nltk.stem.porter import PorterStemmer
+
+FILTERS = r"[!\"'#$%&()*\+,-./:;<=>?@\\\[\]^_`{|}~]"
+
+
+@functools.cache
+def stopwords():
+    """NLTK's standard English stopword list (179 words), shipped with the package."""
+    text = resources.files("tagbench.resources").joinpath("stopwords_en.txt").read_text()
+    return tuple(text.split())
+
+
+@functools.cache
+def _stopword_pattern():
+    return re.compile(r"\b(" + "|".join(stopwords()) + r")\b\s*")
+
+
+def clean(text, lower=True, remove_stopwords=True):
+    """Lowercase, drop stopwords, punctuation, non-alphanumerics and links."""
+    if lower:
+        text = text.lower()
+    if remove_stopwords:
+        text = _stopword_pattern().sub("", text)
+    text = re.sub(r"([-;;.,!?<=>])", r" \1 ", text)  # space out punctuation
+    text = re.sub(FILTERS, "", text)
+    text = re.sub("[^A-Za-z0-9]+", " ", text)
+    text = re.sub(" +", " ", text).strip()
+    return re.sub(r"http\S+", "", text)
+
+
+_stemmer = PorterStemmer()
+
+
+@functools.lru_cache(maxsize=100_000)
+def _stem_word(word):
+    return _stemmer.stem(word)
+
+
+def stem(text):
+    """Porter-stem every space-separated word (the same function stems texts and aliases)."""
+    return " ".join(_stem_word(word) for word in text.split(" "))

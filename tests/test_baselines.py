@@ -1,0 +1,106 @@
+import numpy as np
+import pytest
+
+from tagbench import data, text
+from tagbench.models import RandomTagger, RuleBasedTagger, TfidfModel
+
+VECTORIZER = {"analyzer": "word", "ngram_min": 1, "ngram_max": 2, "min_df": 1, "max_df": 1.0,
+              "sublinear_tf": True, "max_features": 0}
+TFIDF = {
+    "logreg": {"C": 10.0, "class_weight": "balanced", "max_iter": 200},
+    "knn": {"n_neighbors": 5, "weights": "distance", "metric": "cosine"},
+    "rf": {"n_estimators": 20, "max_depth": None, "min_samples_leaf": 1, "class_weight": None},
+    "gbm": {"n_estimators": 10, "learning_rate": 0.1, "max_depth": 3},
+    "svm": {"C": 1.0, "class_weight": "balanced"},
+}
+
+
+@pytest.fixture(scope="module")
+def small(v1_processed):
+    """A slice of real v1: 300 train and 60 test projects, stemmed text."""
+    records, classes = v1_processed
+    stemmed = [{**r, "text": text.stem(r["text"])} for r in records]
+    return data.Dataset(stemmed[:300], classes), data.Dataset(stemmed[300:360], classes)
+
+
+@pytest.fixture(scope="module")
+def vocabulary(v1_raw, v1_processed):
+    return {c: v1_raw[1][c] for c in v1_processed[1]}
+
+
+def fit_scores(make, train, test):
+    np.random.seed(0)
+    return make().fit(train.texts, train.y).predict_scores(test.texts)
+
+
+@pytest.mark.parametrize("name", sorted(TFIDF))
+def test_tfidf_models(name, small):
+    train, test = small
+
+    def make():
+        return TfidfModel(train.classes, name, VECTORIZER, TFIDF[name])
+
+    scores = fit_scores(make, train, test)
+    assert scores.shape == test.y.shape and np.isfinite(scores).all()
+    if name != "svm":
+        assert scores.min() >= 0 and scores.max() <= 1
+    assert np.array_equal(scores, fit_scores(make, train, test))
+
+
+@pytest.mark.parametrize("strategy, p", [("uniform", 0.5), ("weighted", None)])
+def test_random(strategy, p, small):
+    train, test = small
+
+    def make():
+        return RandomTagger(train.classes, strategy)
+
+    scores = fit_scores(make, train, test)
+    assert scores.shape == test.y.shape and set(np.unique(scores)) <= {0.0, 1.0}
+    assert np.array_equal(scores, fit_scores(make, train, test))
+    expected = p if p is not None else train.y.mean()
+    assert abs(scores.mean() - expected) < 0.05
+
+
+LESSON_EXAMPLES = [
+    ("This project extends gans for data augmentation specifically for object detection tasks.",
+     {"object-detection", "data-augmentation", "generative-adversarial-networks",
+      "computer-vision"}),
+    ("Transfer learning with transformers for self-supervised learning",
+     {"self-supervised-learning", "transfer-learning", "transformers",
+      "natural-language-processing"}),
+]
+
+
+@pytest.mark.parametrize("raw, expected", LESSON_EXAMPLES)
+def test_rule_based_lesson_examples(raw, expected, small):
+    """On the lesson's own vocabulary (v0), where transformers has NLP as parent."""
+    from conftest import REPO
+    v0 = data.read_tags(REPO / data.raw_paths("v0")[1])
+    tagger = RuleBasedTagger(small[0].classes, v0, stemmed=True)
+    assert tagger.tags(text.stem(text.clean(raw))) == expected
+
+
+def test_rule_based_matches_whole_words_only(vocabulary, small):
+    token = RuleBasedTagger(small[0].classes, vocabulary, stemmed=False, match="token")
+    substring = RuleBasedTagger(small[0].classes, vocabulary, stemmed=False, match="substring")
+    cleaned = text.clean("Organ donor matching")  # the alias "gan" only inside "organ"
+    assert "generative-adversarial-networks" in substring.tags(cleaned)
+    assert "generative-adversarial-networks" not in token.tags(cleaned)
+    assert token.tags(text.clean("A GAN for faces")) == {"generative-adversarial-networks"}
+
+
+def test_rule_based_scores_and_round_trip(tmp_path, vocabulary, small):
+    train, test = small
+    tagger = RuleBasedTagger(train.classes, vocabulary, stemmed=True)
+    scores = tagger.predict_scores(test.texts)
+    assert scores.shape == test.y.shape and scores.sum() > 0
+    tagger.save(tmp_path)
+    assert np.array_equal(RuleBasedTagger.load(tmp_path).predict_scores(test.texts), scores)
+
+
+def test_tfidf_save_load_same_scores(tmp_path, small):
+    train, test = small
+    model = TfidfModel(train.classes, "svm", VECTORIZER, TFIDF["svm"]).fit(train.texts, train.y)
+    model.save(tmp_path)
+    assert np.array_equal(TfidfModel.load(tmp_path).predict_scores(test.texts),
+                          model.predict_scores(test.texts))

@@ -1,0 +1,91 @@
+"""Smoke test: the real DAG, end to end, in a temporary clone of the working tree, on small data."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO, set_params
+
+pytestmark = pytest.mark.slow
+
+BIN = Path(sys.executable).parent
+SMALL = {"data.sample": 500, "data.min_tag_freq": 15, "tfidf.rf.n_estimators": 10,
+         "tfidf.gbm.n_estimators": 5}
+
+
+def sh(cwd, *cmd, check=True):
+    env = {**os.environ, "PATH": f"{BIN}:{os.environ['PATH']}", "DVC_NO_ANALYTICS": "1",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@t"}
+    result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    if check and result.returncode:
+        raise AssertionError(f"{' '.join(cmd)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def remote_url():
+    return os.environ.get("DVC_REMOTE") or str((REPO / ".." / "shared" / "dvc-store").resolve())
+
+
+@pytest.fixture(scope="module")
+def clone(tmp_path_factory):
+    """The working tree's tracked and unignored files, committed to a fresh git repo, with
+    small params, the raw data pulled and the whole DAG reproduced."""
+    root = tmp_path_factory.mktemp("clone")
+    files = sh(REPO, "git", "ls-files", "-co", "--exclude-standard").stdout.split()
+    for name in files:
+        if (REPO / name).is_file():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, root / name)
+    set_params(root / "params.yaml", **SMALL)
+    sh(root, "git", "init", "-q")
+    sh(root, "dvc", "remote", "modify", "--local", "store", "url", remote_url())
+    sh(root, "git", "add", "-A")
+    sh(root, "git", "commit", "-qm", "smoke")
+    sh(root, "dvc", "pull", "-q", *map(str, Path(root).glob("data/raw/*/*.dvc")))
+    sh(root, "dvc", "repro")
+    sh(root, "git", "add", "-A")
+    sh(root, "git", "commit", "-qm", "repro")
+    return root
+
+
+def metrics(root, name):
+    return json.loads((root / "metrics" / f"{name}.json").read_text())
+
+
+def test_repro_builds_every_baseline(clone):
+    baselines = yaml.safe_load((clone / "params.yaml").read_text())["baselines"]
+    classes = json.loads((clone / "data" / "processed" / "classes.json").read_text())
+    for name in baselines:
+        m = metrics(clone, name)
+        for split in ("test", "val"):
+            assert 0 <= m[split]["f1"] <= 1 and m[split]["num_samples"] > 0
+        per_class = json.loads((clone / "reports" / name / "per_class.json").read_text())
+        assert sorted(per_class) == classes
+    assert "changed" not in sh(clone, "dvc", "status").stdout
+
+
+def test_failed_stage_loses_nothing(clone):
+    lock = (clone / "dvc.lock").read_text()
+    set_params(clone / "params.yaml", **{"split.train_size": 1.5})
+    result = sh(clone, "dvc", "repro", check=False)
+    assert result.returncode != 0
+    assert "split.train_size = 1.5 is out of range" in result.stderr
+    assert (clone / "dvc.lock").read_text() == lock
+    # cached outputs come back from the cache, `cache: false` metrics from git
+    sh(clone, "git", "checkout", "params.yaml", "metrics")
+    sh(clone, "dvc", "checkout")
+    assert (clone / "data" / "splits.json").exists()
+    assert "changed" not in sh(clone, "dvc", "status").stdout
+
+
+def test_exp_run_on_v2(clone):
+    sh(clone, "dvc", "exp", "run", "-S", "data.version=v2")
+    assert metrics(clone, "data")["version"] == "v2"
+    assert metrics(clone, "tfidf_svm")["test"]["f1"] > 0

@@ -1,0 +1,37 @@
+import pytest
+
+from conftest import REPO, set_params
+from tagbench import params
+from tagbench.errors import TagbenchError
+
+
+def test_repo_params_are_valid():
+    params.load(REPO / "params.yaml")
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("split.train_size", 1.5, "split.train_size = 1.5 is out of range (0, 1)"),
+    ("split.train_size", 0, "split.train_size = 0 is out of range"),
+    ("data.version", "v9", "data.version = 'v9' must be one of"),
+    ("data.min_tag_freq", "thirty", "data.min_tag_freq = 'thirty' must be an integer"),
+    ("tfidf.svm.C", -1.0, "tfidf.svm.C = -1.0 is out of range"),
+    ("tfidf.knn.n_neighbors", 0, "tfidf.knn.n_neighbors = 0 is out of range"),
+    ("tfidf.vectorizer.analyzer", "chars", "tfidf.vectorizer.analyzer = 'chars' must be one of"),
+    ("text.lower", "yes", "text.lower = 'yes' must be true or false"),
+    ("data.newkey", 1, "unknown param 'data.newkey'"),
+])
+def test_bad_params_name_the_key(workdir, key, value, message):
+    set_params("params.yaml", **{key: value})
+    with pytest.raises(TagbenchError) as error:
+        params.load()
+    assert message in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+def test_missing_and_malformed_params_file(workdir):
+    (workdir / "params.yaml").write_text("seed: [1,\n")
+    with pytest.raises(TagbenchError, match="params.yaml: malformed YAML"):
+        params.load()
+    (workdir / "params.yaml").unlink()
+    with pytest.raises(TagbenchError, match="params.yaml: file not found"):
+        params.load()
