@@ -11,10 +11,11 @@ from pathlib import Path
 from tagbench import data
 from tagbench.errors import TagbenchError
 from tagbench.io import load_array, read_json, save_array, write_json
-from tagbench.models import KINDS, RandomTagger, RuleBasedTagger, TfidfModel
+from tagbench.models import model_class
 
 MODELS = Path("models")
 PREDICTIONS = Path("data/predictions")
+REPORTS = Path("reports")
 FAMILIES = {
     "random": ["random_uniform", "random_weighted"],
     "rule_based": ["rule_based_unstemmed", "rule_based_stemmed"],
@@ -41,24 +42,28 @@ def family_members(family):
 def build(name, p, classes):
     """A fresh, untrained baseline named as in params.yaml's `baselines`."""
     if name.startswith("random_"):
-        return RandomTagger(classes, strategy=name.removeprefix("random_"))
+        return model_class("random")(classes, strategy=name.removeprefix("random_"))
     if name.startswith("rule_based_"):
-        return RuleBasedTagger(classes, read_json(data.VOCABULARY),
-                               stemmed=name.endswith("_stemmed"), match=p["rule_based"]["match"])
+        return model_class("rule_based")(
+            classes, read_json(data.VOCABULARY), stemmed=name.endswith("_stemmed"),
+            match=p["rule_based"]["match"])
     if name.startswith("tfidf_"):
         model = name.removeprefix("tfidf_")
-        return TfidfModel(classes, model, p["tfidf"]["vectorizer"], p["tfidf"][model])
+        return model_class("tfidf")(classes, model, p["tfidf"]["vectorizer"], p["tfidf"][model])
+    if name in ("cnn", "rnn"):
+        return model_class("neural")(classes, name, {**p[name], "seed": p["seed"]},
+                                     class_weights=read_json(data.CLASS_WEIGHTS))
     raise TagbenchError(f"unknown baseline {name!r}")
 
 
-def save(name, model, train_seconds):
+def save(name, model, train_seconds, text_params):
     directory = model_dir(name)
     directory.mkdir(parents=True, exist_ok=True)
     model.save(directory)
     write_json(directory / "meta.json", {
         "baseline": name, "kind": model.kind, "input": model.input, "output": model.output,
         "default_threshold": model.default_threshold, "classes": model.classes,
-        "train_seconds": round(train_seconds, 3)})
+        "text": text_params, "train_seconds": round(train_seconds, 3)})
 
 
 def load_meta(name):
@@ -72,7 +77,7 @@ def load_meta(name):
 def load(name):
     """The trained baseline and its meta (classes, input form, output kind)."""
     meta = load_meta(name)
-    return KINDS[meta["kind"]].load(model_dir(name)), meta
+    return model_class(meta["kind"]).load(model_dir(name)), meta
 
 
 def fit_and_predict(names, p):
@@ -85,17 +90,32 @@ def fit_and_predict(names, p):
     fitted = []
     for name in names:
         model = build(name, p, classes)
-        train = data.load_split("train", stemmed=model.input == "stemmed")
         start = time.perf_counter()
-        model.fit(train.texts, train.y)
+        _fit(name, model)
         seconds = time.perf_counter() - start
-        save(name, model, seconds)
+        save(name, model, seconds, p["text"])
         fitted.append(model)
         print(f"{name}: trained in {seconds:.1f} s")
     for split in ("test", "val"):
         for name, model in zip(names, fitted):
             texts = data.load_split(split, stemmed=model.input == "stemmed").texts
             save_array(predictions_path(name, split), model.predict_scores(texts))
+
+
+def _fit(name, model):
+    """Fit on train; neural baselines also watch val and log their curves."""
+    train = data.load_split("train", stemmed=model.input == "stemmed")
+    if model.kind != "neural":
+        model.fit(train.texts, train.y)
+        return
+    from dvclive import Live
+
+    from tagbench.plots import training_curves
+
+    val = data.load_split("val", stemmed=model.input == "stemmed")
+    with Live(f"dvclive/{name}", report=None, save_dvc_exp=False, dvcyaml=None) as live:
+        model.fit(train.texts, train.y, val=(val.texts, val.y), live=live)
+    training_curves(model.history, REPORTS / name / "training_curves.png", title=name)
 
 
 def load_scores(name, split):

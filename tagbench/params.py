@@ -65,6 +65,19 @@ STR = Check(str)
 LIST = Check(list)
 POSITIVE = Num(0, open_low=True)
 
+TRAINER = {
+    "tokenizer_level": Choice("char", "word"),
+    "max_len": Int(1),
+    "lr": POSITIVE,
+    "weight_decay": Num(0),
+    "batch_size": Int(1),
+    "num_epochs": Int(1),
+    "patience": Int(1),
+    "scheduler_patience": Int(0),
+    "loss_weighting": Choice("weight", "pos_weight", "none"),
+    "device": Choice("auto", "cpu", "cuda"),
+}
+
 SCHEMA = {
     "seed": Int(0),
     "data": {
@@ -100,6 +113,10 @@ SCHEMA = {
         "gbm": {"n_estimators": Int(1), "learning_rate": POSITIVE, "max_depth": Int(1)},
         "svm": {"C": POSITIVE, "class_weight": Check((str, type(None)))},
     },
+    "cnn": {**TRAINER, "embedding_dim": Int(1), "num_filters": Int(1), "filter_sizes": LIST,
+            "hidden_dim": Int(1), "dropout_p": Num(0, 1, open_high=True)},
+    "rnn": {**TRAINER, "embedding_dim": Int(1), "rnn_hidden_dim": Int(1), "hidden_dim": Int(1),
+            "dropout_p": Num(0, 1, open_high=True)},
     "threshold": {"method": Choice("global", "fixed")},
 }
 
@@ -134,3 +151,35 @@ def load(path=PARAMS_FILE):
         raise TagbenchError(f"{path}: expected a mapping at the top level")
     validate(params)
     return params
+
+
+def flatten(tree, prefix=""):
+    """{"a": {"b": 1}} → {"a.b": 1}."""
+    flat = {}
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            flat.update(flatten(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+def merge(base, overrides):
+    """A copy of base with the (nested) overrides applied; unknown keys are rejected."""
+    merged = {k: (dict(v) if isinstance(v, dict) else v) for k, v in base.items()}
+    for key, value in overrides.items():
+        if key not in merged:
+            raise TagbenchError(f"preset: unknown param '{key}'")
+        merged[key] = merge(merged[key], value) if isinstance(value, dict) else value
+    return merged
+
+
+def set_flags(preset_path):
+    """`dvc exp run` arguments (-S key=value ...) that apply a params preset file."""
+    preset = yaml.safe_load(Path(preset_path).read_text(encoding="utf-8")) or {}
+    validate(merge(load(), preset))
+    flags = []
+    for key, value in flatten(preset).items():
+        text = yaml.safe_dump(value, default_flow_style=True).removesuffix("\n...\n").strip()
+        flags += ["-S", f"{key}={text}"]
+    return flags

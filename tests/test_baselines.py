@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 
 from tagbench import data, text
-from tagbench.models import RandomTagger, RuleBasedTagger, TfidfModel
+from tagbench.models.simple import RandomTagger, RuleBasedTagger
+from tagbench.models.tfidf import TfidfModel
 
 VECTORIZER = {"analyzer": "word", "ngram_min": 1, "ngram_max": 2, "min_df": 1, "max_df": 1.0,
               "sublinear_tf": True, "max_features": 0}

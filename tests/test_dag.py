@@ -16,7 +16,11 @@ pytestmark = pytest.mark.slow
 
 BIN = Path(sys.executable).parent
 SMALL = {"data.sample": 500, "data.min_tag_freq": 15, "tfidf.rf.n_estimators": 10,
-         "tfidf.gbm.n_estimators": 5}
+         "tfidf.gbm.n_estimators": 5,
+         "cnn.num_epochs": 2, "cnn.embedding_dim": 16, "cnn.num_filters": 8,
+         "cnn.filter_sizes": [2, 3], "cnn.hidden_dim": 16,
+         "rnn.num_epochs": 2, "rnn.embedding_dim": 16, "rnn.rnn_hidden_dim": 16,
+         "rnn.hidden_dim": 16}
 
 
 def sh(cwd, *cmd, check=True):
@@ -69,6 +73,16 @@ def test_repro_builds_every_baseline(clone):
         per_class = json.loads((clone / "reports" / name / "per_class.json").read_text())
         assert sorted(per_class) == classes
     assert "changed" not in sh(clone, "dvc", "status").stdout
+    assert (clone / "dvclive" / "cnn" / "plots" / "metrics" / "val_loss.tsv").exists()
+    assert (clone / "reports" / "rnn" / "training_curves.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_exp_run_reruns_only_what_a_param_touches(clone):
+    out = sh(clone, "dvc", "exp", "run", "-S", "cnn.lr=0.001").stdout
+    ran = {line.split("'")[1] for line in out.splitlines() if line.startswith("Running stage")}
+    assert ran == {"train@cnn", "threshold@cnn", "evaluate@cnn"}
+    sh(clone, "git", "checkout", "params.yaml", "dvc.lock", "metrics", "dvclive")
+    sh(clone, "dvc", "checkout")
 
 
 def test_failed_stage_loses_nothing(clone):
@@ -89,3 +103,12 @@ def test_exp_run_on_v2(clone):
     sh(clone, "dvc", "exp", "run", "-S", "data.version=v2")
     assert metrics(clone, "data")["version"] == "v2"
     assert metrics(clone, "tfidf_svm")["test"]["f1"] > 0
+
+
+def test_stale_lock_fails_check(clone):
+    set_params(clone / "params.yaml", **{"tfidf.svm.C": 0.5})
+    result = sh(clone, "tagbench", "check-lock", check=False)
+    sh(clone, "git", "checkout", "params.yaml")
+    assert result.returncode == 2
+    assert "tfidf@svm" in result.stderr and "run `dvc repro`" in result.stderr
+    assert "threshold@" not in result.stderr  # only the stage whose params changed

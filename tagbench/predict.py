@@ -1,0 +1,75 @@
+"""Tag new text with a trained baseline: the same preprocessing, classes and threshold as the
+evaluate stage, loaded from the baseline's artifacts."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from tagbench import baselines, text, thresholds
+from tagbench.errors import TagbenchError
+from tagbench.io import read_json
+
+
+class Tagger:
+    """A trained baseline ready to tag raw text (title + " " + description)."""
+
+    def __init__(self, name):
+        self.name = name
+        self.model, self.meta = baselines.load(name)
+        path = baselines.threshold_path(name)
+        if not path.exists():
+            raise TagbenchError(f"{path} is missing: run `dvc repro threshold@{name}`")
+        self.threshold = read_json(path)["threshold"]
+        self.classes = self.meta["classes"]
+
+    def prepare(self, raw_texts):
+        """Clean (and stem, when the baseline reads stemmed text) exactly as the pipeline did."""
+        options = self.meta["text"]
+        cleaned = [text.clean(t, lower=options["lower"], remove_stopwords=options["stopwords"])
+                   for t in raw_texts]
+        return [text.stem(t) for t in cleaned] if self.meta["input"] == "stemmed" else cleaned
+
+    def scores(self, raw_texts):
+        return self.model.predict_scores(self.prepare(raw_texts))
+
+    def predict(self, raw_texts, top=0):
+        """[{"tags": [...], "scores": {tag: score}}] per text; top=K keeps the K best scores."""
+        scores = self.scores(raw_texts)
+        decided = thresholds.apply(scores, self.threshold)
+        results = []
+        for row, chosen in zip(scores, decided):
+            order = np.argsort(-row, kind="stable")[:top or len(row)]
+            results.append({
+                "tags": [self.classes[i] for i in np.flatnonzero(chosen)],
+                "scores": {self.classes[i]: round(float(row[i]), 6) for i in order},
+            })
+        return results
+
+
+def trained_baselines(names):
+    return [n for n in names if (baselines.model_dir(n) / "meta.json").exists()]
+
+
+def recommended(names):
+    """The trained baseline with the best val macro F1 (val, never test, picks a model)."""
+    scored = [(read_json(f"metrics/{n}.json")["val"]["f1"], n) for n in trained_baselines(names)
+              if Path(f"metrics/{n}.json").exists()]
+    if not scored:
+        raise TagbenchError("no trained baseline: run `dvc repro`")
+    return max(scored)[1]
+
+
+def parse_line(line, number, jsonl):
+    """One input line → raw text; raises TagbenchError naming the line."""
+    if jsonl:
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise TagbenchError(f"line {number}: invalid JSON ({e.msg})") from None
+        if not isinstance(record, dict) or not ({"title", "description"} & set(record)):
+            raise TagbenchError(f"line {number}: expected an object with title and description")
+        line = f"{record.get('title', '')} {record.get('description', '')}"
+    if not line.strip():
+        raise TagbenchError(f"line {number}: empty text")
+    return line.strip()

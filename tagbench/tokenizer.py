@@ -1,0 +1,44 @@
+"""A character- (or word-) level tokenizer fitted on train: pad = 0, unknown = 1."""
+
+from collections import Counter
+
+from tagbench.io import read_json, write_json
+
+PAD, UNK = "<PAD>", "<UNK>"
+
+
+class Tokenizer:
+    def __init__(self, level="char", token_to_index=None):
+        self.level = level
+        self.token_to_index = token_to_index or {PAD: 0, UNK: 1}
+        self.index_to_token = {i: t for t, i in self.token_to_index.items()}
+
+    def __len__(self):
+        return len(self.token_to_index)
+
+    def tokens(self, text):
+        return list(text) if self.level == "char" else text.split()
+
+    def fit(self, texts):
+        """Index every token seen in texts, most frequent first (ties alphabetically)."""
+        counts = Counter(token for text in texts for token in self.tokens(text))
+        for token, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+            if token not in self.token_to_index:
+                self.index_to_token[len(self)] = token
+                self.token_to_index[token] = len(self)
+        return self
+
+    def encode(self, text):
+        unknown = self.token_to_index[UNK]
+        return [self.token_to_index.get(token, unknown) for token in self.tokens(text)]
+
+    def decode(self, ids):
+        separator = "" if self.level == "char" else " "
+        return separator.join(self.index_to_token.get(i, UNK) for i in ids if i != 0)
+
+    def save(self, path):
+        write_json(path, {"level": self.level, "token_to_index": self.token_to_index})
+
+    @classmethod
+    def load(cls, path):
+        return cls(**read_json(path))

@@ -1,0 +1,44 @@
+"""The lesson's published table, reproduced on v0 with params.lesson.yaml through the stages."""
+
+import json
+
+import pytest
+import yaml
+
+from conftest import REPO, run_stage
+from tagbench import lesson, params
+
+pytestmark = pytest.mark.slow
+
+FAMILIES = ["random", "rule_based"] + [f"tfidf_{m}" for m in ("logreg", "knn", "rf", "gbm",
+                                                                  "svm")]
+
+
+@pytest.fixture(scope="module")
+def lesson_run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("lesson")
+    preset = yaml.safe_load((REPO / "params.lesson.yaml").read_text())
+    merged = params.merge(params.load(REPO / "params.yaml"), preset)
+    (root / "params.yaml").write_text(yaml.safe_dump(merged, sort_keys=False))
+    (root / "data").mkdir()
+    (root / "data" / "raw").symlink_to(REPO / "data" / "raw")
+    for stage, *args in [("preprocess",), ("stem",), ("split",)] + [("train", f) for f in FAMILIES]:
+        result = run_stage(root, stage, *args)
+        assert result.returncode == 0, result.stderr
+    for name in lesson.REPRODUCED:
+        for stage in ("threshold", "evaluate"):
+            result = run_stage(root, stage, name)
+            assert result.returncode == 0, result.stderr
+    return root
+
+
+def test_lesson_split_sizes(lesson_run):
+    sizes = json.loads((lesson_run / "metrics" / "split.json").read_text())
+    assert [sizes[n]["size"] for n in ("train", "val", "test")] == [1000, 227, 217]
+    assert sizes["test"]["positives"] == 480
+
+
+def test_lesson_table_within_tolerance(lesson_run):
+    for name, tolerance in lesson.REPRODUCED.items():
+        f1 = json.loads((lesson_run / "metrics" / f"{name}.json").read_text())["test"]["f1"]
+        assert f1 == pytest.approx(lesson.PUBLISHED_F1[name], abs=tolerance), name

@@ -1,0 +1,115 @@
+import numpy as np
+import pytest
+import torch
+
+from tagbench.models.neural import CNN, RNN, Encoded, NeuralTagger, collate
+from tagbench.tokenizer import Tokenizer
+from tagbench.trainer import Trainer, length_grouped_batches
+
+CLASSES = ["a", "b", "c"]
+TINY = {
+    "cnn": {"embedding_dim": 8, "num_filters": 4, "filter_sizes": [1, 2, 3], "hidden_dim": 8,
+            "dropout_p": 0.1},
+    "rnn": {"embedding_dim": 8, "rnn_hidden_dim": 6, "hidden_dim": 8, "dropout_p": 0.1},
+}
+TRAINER = {"tokenizer_level": "char", "max_len": 50, "lr": 0.01, "weight_decay": 0.0,
+           "batch_size": 4, "num_epochs": 2, "patience": 5, "scheduler_patience": 2,
+           "loss_weighting": "weight", "device": "cpu", "seed": 0}
+TEXTS = ["graph neural nets", "image segmentation", "language models", "object detection",
+         "node classification", "text generation", "image generation gan", "graph attention"]
+Y = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 1, 0], [1, 0, 0], [0, 0, 1], [0, 1, 1],
+              [1, 0, 1]], dtype=np.uint8)
+
+
+def module(arch, vocab=20):
+    torch.manual_seed(0)
+    return {"cnn": CNN, "rnn": RNN}[arch](vocab, len(CLASSES), **TINY[arch])
+
+
+def tagger(arch, **overrides):
+    return NeuralTagger(CLASSES, arch, {**TINY[arch], **TRAINER, **overrides},
+                        class_weights={"a": 1 / 3, "b": 1 / 3, "c": 1 / 4})
+
+
+def test_tokenizer_round_trip(tmp_path):
+    tok = Tokenizer("char").fit(["abc", "abd"])
+    assert tok.token_to_index["<PAD>"] == 0 and tok.token_to_index["<UNK>"] == 1
+    assert tok.decode(tok.encode("bad")) == "bad"
+    assert tok.encode("z") == [1]
+    tok.save(tmp_path / "t.json")
+    assert Tokenizer.load(tmp_path / "t.json").encode("dab") == tok.encode("dab")
+    words = Tokenizer("word").fit(["graph nets", "graph"])
+    assert words.decode(words.encode("graph nets")) == "graph nets"
+
+
+@pytest.mark.parametrize("arch", ["cnn", "rnn"])
+def test_shapes(arch):
+    ids = torch.randint(2, 20, (5, 12))
+    assert module(arch)(ids, torch.tensor([12, 3, 7, 1, 12])).shape == (5, len(CLASSES))
+
+
+@pytest.mark.parametrize("arch", ["cnn", "rnn"])
+def test_padding_invariance(arch):
+    model = module(arch).eval()
+    ids = torch.randint(2, 20, (1, 9))
+    alone = model(ids, torch.tensor([9]))
+    padded = torch.zeros((3, 27), dtype=torch.long)
+    padded[0, :9] = ids[0]
+    padded[1:, :] = torch.randint(2, 20, (2, 27))
+    batched = model(padded, torch.tensor([9, 27, 20]))[0]
+    assert torch.allclose(alone[0], batched, atol=1e-5)
+
+
+@pytest.mark.parametrize("arch", ["cnn", "rnn"])
+def test_one_step_lowers_the_loss(arch):
+    tok = Tokenizer().fit(TEXTS)
+    data = Encoded(tok, TEXTS, 50, Y)
+    model = module(arch, len(tok))
+    trainer = Trainer(model, collate, [1.0, 1.0, 1.0], TRAINER)
+    batch, targets = collate(np.arange(len(TEXTS)), data)
+    model.eval()  # no dropout, so the comparison is exact
+    before = trainer.loss_fn(model(**batch), targets).item()
+    trainer.optimizer.zero_grad()
+    trainer.loss_fn(model(**batch), targets).backward()
+    trainer.optimizer.step()
+    assert trainer.loss_fn(model(**batch), targets).item() < before
+
+
+def test_early_stopping_restores_the_best_state(monkeypatch):
+    tok = Tokenizer().fit(TEXTS)
+    data = Encoded(tok, TEXTS, 50, Y)
+    trainer = Trainer(module("cnn", len(tok)), collate, [1.0] * 3, {**TRAINER, "num_epochs": 6,
+                                                                   "patience": 2})
+    losses = iter([0.5, 0.3, 0.4, 0.6, 0.7, 0.8])
+    snapshots = []
+    real_predict = trainer.predict
+
+    def fake_predict(val):
+        snapshots.append({k: v.clone() for k, v in trainer.model.state_dict().items()})
+        return real_predict(val)[0], next(losses)
+
+    monkeypatch.setattr(trainer, "predict", fake_predict)
+    trainer.fit(data, data)
+    assert len(trainer.history) == 4  # best at epoch 2, then 2 epochs without improvement
+    best = snapshots[1]
+    assert all(torch.equal(best[k], v) for k, v in trainer.model.state_dict().items())
+
+
+@pytest.mark.parametrize("arch", ["cnn", "rnn"])
+def test_fit_is_deterministic_and_reloads(arch, tmp_path):
+    first = tagger(arch).fit(TEXTS, Y, val=(TEXTS, Y))
+    second = tagger(arch).fit(TEXTS, Y, val=(TEXTS, Y))
+    scores = first.predict_scores(TEXTS)
+    assert scores.shape == Y.shape and ((scores >= 0) & (scores <= 1)).all()
+    assert np.array_equal(scores, second.predict_scores(TEXTS))
+    assert len(first.history) == 2
+    first.save(tmp_path)
+    assert np.array_equal(NeuralTagger.load(tmp_path).predict_scores(TEXTS), scores)
+
+
+def test_length_grouped_batches_cover_every_index_once():
+    lengths = np.random.RandomState(0).randint(1, 100, size=103)
+    batches = length_grouped_batches(lengths, 8, np.random.RandomState(1), chunk_batches=4)
+    assert sorted(np.concatenate(batches).tolist()) == list(range(103))
+    spread = np.mean([np.ptp(lengths[b]) for b in batches])
+    assert spread < np.ptp(lengths) / 2  # grouped by length
