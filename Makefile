@@ -42,14 +42,16 @@ lint: install
 bench: pull
 	$(BIN)/python benchmarks/pipeline.py
 
-ci: lint test
+# What CI runs: lint, tests, the dvc.lock check and the metrics diff.
+ci:
+	bash .ci/run
 
 # The lesson's table on its own data (v0), as one DVC experiment; then the workspace goes back
 # to the committed params, lock and metrics.
 reproduce-lesson: pull
-	git diff --quiet -- params.yaml dvc.lock metrics || \
-		{ echo "error: commit or stash your changes to params.yaml, dvc.lock, metrics/ first"; exit 2; }
+	git diff --quiet -- params.yaml dvc.lock metrics dvclive || \
+		{ echo "error: commit or stash your changes to params.yaml, dvc.lock, metrics/, dvclive/ first"; exit 2; }
 	$(DVC) exp run -n lesson-v0-$$(date +%Y%m%d-%H%M%S) $$($(BIN)/tagbench preset params.lesson.yaml)
 	$(BIN)/tagbench lesson-report
-	git checkout -- params.yaml dvc.lock metrics
+	git checkout -- params.yaml dvc.lock metrics dvclive
 	$(DVC) checkout --allow-missing

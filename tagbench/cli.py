@@ -41,10 +41,13 @@ def cmd_lesson_report(args):
     if p["data"]["version"] != "v0" or p["split"]["method"] != "lesson":
         raise TagbenchError("the workspace is not a lesson run (data.version=v0, "
                             "split.method=lesson): run `make reproduce-lesson`")
-    test_f1 = {name: read_json(report.METRICS / f"{name}.json")["test"]["f1"]
-               for name in lesson.REPRODUCED}
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    write_text(args.out, lesson.reproduction_report(test_f1))
+    def test_f1(name):
+        return read_json(report.METRICS / f"{name}.json")["test"]["f1"]
+
+    others = [n for n in p["baselines"] if n not in lesson.REPRODUCED and n in lesson.PUBLISHED_F1
+              and (report.METRICS / f"{n}.json").exists()]
+    write_text(args.out, lesson.reproduction_report(
+        {n: test_f1(n) for n in lesson.REPRODUCED}, {n: test_f1(n) for n in others}))
     print(f"wrote {args.out}")
 
 

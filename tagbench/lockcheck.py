@@ -17,10 +17,10 @@ def stale_stages(status):
             if not isinstance(change, dict):
                 continue
             for path, state in change.get("changed deps", {}).items():
-                if state != "deleted":
+                if isinstance(state, dict):  # a params file: {param: state}
+                    reasons += [f"param {name} {s}" for name, s in state.items()]
+                elif state != "deleted":
                     reasons.append(f"{path} {state}")
-            for params in change.get("changed params", {}).values():
-                reasons += [f"param {name} {state}" for name, state in params.items()]
         if reasons:
             stale[stage] = reasons
     return stale

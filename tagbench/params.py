@@ -16,8 +16,9 @@ PARAMS_FILE = "params.yaml"
 class Check:
     """A validator for one leaf value."""
 
-    def __init__(self, kind, low=None, high=None, choices=None, open_low=False, open_high=False):
-        self.kind, self.low, self.high, self.choices = kind, low, high, choices
+    def __init__(self, kind, low=None, high=None, choices=None, open_low=False, open_high=False,
+                 name=None):
+        self.kind, self.low, self.high, self.choices, self.name = kind, low, high, choices, name
         self.open_low, self.open_high = open_low, open_high
 
     def __call__(self, key, value):
@@ -35,8 +36,8 @@ class Check:
                                 f"{self.describe_range()}")
 
     def describe(self):
-        name = {int: "an integer", float: "a number", bool: "true or false", str: "a string",
-                list: "a list"}.get(self.kind, str(self.kind))
+        name = self.name or {int: "an integer", float: "a number", bool: "true or false",
+                             str: "a string", list: "a list"}[self.kind]
         return f"{name} {self.describe_range()}".strip()
 
     def describe_range(self):
@@ -61,9 +62,10 @@ def Choice(*choices):  # noqa: N802
 
 
 BOOL = Check(bool)
-STR = Check(str)
 LIST = Check(list)
 POSITIVE = Num(0, open_low=True)
+STR_OR_NULL = Check((str, type(None)), name="a string or null")
+INT_OR_NULL = Check((int, type(None)), name="an integer or null")
 
 TRAINER = {
     "tokenizer_level": Choice("char", "word"),
@@ -105,13 +107,13 @@ SCHEMA = {
             "sublinear_tf": BOOL,
             "max_features": Int(0),
         },
-        "logreg": {"C": POSITIVE, "class_weight": Check((str, type(None))), "max_iter": Int(1)},
+        "logreg": {"C": POSITIVE, "class_weight": STR_OR_NULL, "max_iter": Int(1)},
         "knn": {"n_neighbors": Int(1), "weights": Choice("uniform", "distance"),
                 "metric": Choice("cosine", "euclidean", "minkowski")},
-        "rf": {"n_estimators": Int(1), "max_depth": Check((int, type(None))),
-               "min_samples_leaf": Int(1), "class_weight": Check((str, type(None)))},
+        "rf": {"n_estimators": Int(1), "max_depth": INT_OR_NULL,
+               "min_samples_leaf": Int(1), "class_weight": STR_OR_NULL},
         "gbm": {"n_estimators": Int(1), "learning_rate": POSITIVE, "max_depth": Int(1)},
-        "svm": {"C": POSITIVE, "class_weight": Check((str, type(None)))},
+        "svm": {"C": POSITIVE, "class_weight": STR_OR_NULL},
     },
     "cnn": {**TRAINER, "embedding_dim": Int(1), "num_filters": Int(1), "filter_sizes": LIST,
             "hidden_dim": Int(1), "dropout_p": Num(0, 1, open_high=True)},
