@@ -163,14 +163,17 @@ def test_interrupted_training_loses_nothing(clone):
     import time
 
     lock = (clone / "dvc.lock").read_text()
-    set_params(clone / "params.yaml", **{"cnn.num_epochs": 500, "cnn.patience": 500})
+    set_params(clone / "params.yaml", **{"cnn.num_epochs": 100000, "cnn.patience": 100000})
+    curve = clone / "dvclive" / "cnn" / "plots" / "metrics" / "train_loss.tsv"
+    curve.unlink(missing_ok=True)  # so that only the new run's progress counts
     run = subprocess.Popen(["dvc", "repro", "train@cnn"], cwd=clone, env=ENV,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                            start_new_session=True)
-    curve = clone / "dvclive" / "cnn" / "plots" / "metrics" / "train_loss.tsv"
-    deadline = time.time() + 120
-    while time.time() < deadline and not (curve.exists() and len(curve.read_text().split()) > 4):
-        time.sleep(0.5)
+    deadline = time.time() + 180
+    while run.poll() is None and time.time() < deadline and not (
+            curve.exists() and len(curve.read_text().splitlines()) > 3):
+        time.sleep(0.2)
+    assert run.poll() is None, "training ended before it could be interrupted"
     os.killpg(run.pid, signal.SIGINT)
     assert run.wait(timeout=60) != 0
     assert (clone / "dvc.lock").read_text() == lock
