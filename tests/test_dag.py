@@ -174,7 +174,7 @@ def test_interrupted_training_loses_nothing(clone):
             curve.exists() and len(curve.read_text().splitlines()) > 3):
         time.sleep(0.2)
     assert run.poll() is None, "training ended before it could be interrupted"
-    os.killpg(run.pid, signal.SIGINT)
+    os.killpg(run.pid, signal.SIGTERM)  # SIGINT is ignored in background jobs
     assert run.wait(timeout=60) != 0
     assert (clone / "dvc.lock").read_text() == lock
     restore(clone)
