@@ -2,13 +2,13 @@
 evaluate stage, loaded from the baseline's artifacts."""
 
 import json
-from pathlib import Path
 
 import numpy as np
 
 from tagbench import baselines, text, thresholds
 from tagbench.errors import TagbenchError
 from tagbench.io import read_json
+from tagbench.report import METRICS
 
 
 class Tagger:
@@ -47,14 +47,10 @@ class Tagger:
         return results
 
 
-def trained_baselines(names):
-    return [n for n in names if (baselines.model_dir(n) / "meta.json").exists()]
-
-
 def recommended(names):
-    """The trained baseline with the best val macro F1 (val, never test, picks a model)."""
-    scored = [(read_json(f"metrics/{n}.json")["val"]["f1"], n) for n in trained_baselines(names)
-              if Path(f"metrics/{n}.json").exists()]
+    """The evaluated baseline with the best val macro F1 (val, never test, picks a model)."""
+    paths = {n: METRICS / f"{n}.json" for n in names}
+    scored = [(read_json(path)["val"]["f1"], n) for n, path in paths.items() if path.exists()]
     if not scored:
         raise TagbenchError("no trained baseline: run `dvc repro`")
     return max(scored)[1]
