@@ -11,7 +11,7 @@ export DVC_NO_ANALYTICS := 1
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install remote pull repro test lint bench ci reproduce-lesson
+.PHONY: install remote pull repro test lint bench ci reproduce-lesson plots compare tune
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || python3 -m venv $(VENV)
@@ -19,7 +19,13 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+# `dvc plots show` renders offline: Vega, Vega-Lite and Vega-Embed from the npm registry
+# (versions pinned in package-lock.json), inlined into the template .dvc/config names.
+plots/template.html: package-lock.json $(VENV)/.installed
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	$(BIN)/tagbench plots-template --out $@
+
+install: $(VENV)/.installed plots/template.html
 
 # The absolute remote URL goes in the git-ignored config.local: DVC 3.67 resolves a relative
 # one wrongly when it reads the config of another git revision.
@@ -41,6 +47,24 @@ lint: install
 
 bench: pull
 	$(BIN)/python benchmarks/pipeline.py
+	$(BIN)/python benchmarks/predict.py
+
+# Every plot (training curves, precision-recall, the tradeoff figures) as one offline page.
+plots: install
+	$(DVC) plots show -o dvc_plots
+	@echo "open dvc_plots/index.html"
+
+# Review a change: the metrics against REV (default: the previous commit), sorted, and the
+# experiments of this commit with only the columns that differ.
+REV ?= HEAD~1
+compare: install
+	$(DVC) metrics diff --md $(REV) | sort
+	$(DVC) exp show --md --only-changed --drop 'Created|State|Executor'
+
+# A small default grid (sweeps.yaml) for one baseline through DVC's experiment queue, ranked
+# by val macro F1: make tune BASELINE=tfidf_svm
+tune: install
+	$(BIN)/tagbench tune $(BASELINE)
 
 # What CI runs: lint, tests, the dvc.lock check and the metrics diff.
 ci:

@@ -1,25 +1,28 @@
-"""Stage evaluate: apply a baseline's threshold to val and test; write metrics and reports.
-Usage: python stages/evaluate.py <baseline>"""
+"""Stage evaluate: apply a baseline's threshold to val and test; write its metrics, per-class
+report and precision-recall curves.  Usage: python stages/evaluate.py <baseline>"""
 
 import sys
 
-from tagbench import baselines, metrics, thresholds
+from tagbench import baselines, metrics, plots, thresholds
 from tagbench.errors import exits_cleanly
 from tagbench.io import read_json, write_json
 
 
 @exits_cleanly
 def main(name):
-    threshold = read_json(baselines.threshold_path(name))["threshold"]
-    results, per_class = {}, None
+    record = read_json(baselines.threshold_path(name))
+    results, curves = {}, {}
     for split in ("test", "val"):
         scores, truth = baselines.load_scores(name, split)
-        predicted = thresholds.apply(scores, threshold)
+        predicted = thresholds.decide(scores, record)
         results[split] = metrics.overall(truth.y, predicted)
+        curves[split] = metrics.pr_curve(truth.y, scores)
+        write_json(baselines.REPORTS / name / f"pr_{split}.json", curves[split])
         if split == "test":
-            per_class = metrics.per_class(truth.y, predicted, truth.classes, truth.ids)
+            write_json(baselines.REPORTS / name / "per_class.json",
+                       metrics.per_class(truth.y, predicted, truth.classes, truth.ids))
     write_json(f"metrics/{name}.json", results)
-    write_json(f"reports/{name}/per_class.json", per_class)
+    plots.pr_curves(curves, baselines.REPORTS / name / "pr_curve.png", title=name)
     print(f"{name}: test macro F1 {results['test']['f1']:.4f}, val {results['val']['f1']:.4f}")
 
 

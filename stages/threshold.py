@@ -10,12 +10,12 @@ from tagbench.io import write_json
 
 @exits_cleanly
 def main(name):
-    method = params.load()["threshold"]["method"]
+    config = params.load()["threshold"]
     meta = baselines.load_meta(name)
     scores, val = baselines.load_scores(name, "val")
-    choice = thresholds.choose(val.y, scores, meta, method)
+    choice = thresholds.choose(val.y, scores, meta, config)
     write_json(baselines.threshold_path(name), choice)
-    print(f"{name}: threshold {choice['threshold']:.4f} ({choice['method']})")
+    print(f"{name}: {choice['method']} threshold {choice.get('global', choice['threshold'])}")
 
 
 if __name__ == "__main__":

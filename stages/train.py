@@ -1,5 +1,5 @@
-"""Stage train: fit one baseline family (random, rule_based or a TF-IDF model) and score
-val and test.  Usage: python stages/train.py random | rule_based | tfidf_<model>"""
+"""Stage train: fit one baseline family and score val and test.
+Usage: python stages/train.py random | rule_based | tfidf_<model> | cnn | rnn | transformer"""
 
 import sys
 

@@ -5,6 +5,9 @@ models/<baseline>/threshold.json the decision threshold chosen on val
 data/predictions/<baseline>/     val.npy and test.npy: scores (or 0/1 labels) per class
 """
 
+import os
+import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -20,6 +23,7 @@ FAMILIES = {
     "random": ["random_uniform", "random_weighted"],
     "rule_based": ["rule_based_unstemmed", "rule_based_stemmed"],
 }
+TORCH_KINDS = {"cnn": "neural", "rnn": "neural", "transformer": "transformer"}
 
 
 def model_dir(name):
@@ -50,20 +54,30 @@ def build(name, p, classes):
     if name.startswith("tfidf_"):
         model = name.removeprefix("tfidf_")
         return model_class("tfidf")(classes, model, p["tfidf"]["vectorizer"], p["tfidf"][model])
-    if name in ("cnn", "rnn"):
-        return model_class("neural")(classes, name, {**p[name], "seed": p["seed"]},
-                                     class_weights=read_json(data.CLASS_WEIGHTS))
+    if name in TORCH_KINDS:
+        return model_class(TORCH_KINDS[name])(classes, name, {**p[name], "seed": p["seed"]},
+                                              class_weights=read_json(data.CLASS_WEIGHTS))
     raise TagbenchError(f"unknown baseline {name!r}")
 
 
 def save(name, model, train_seconds, text_params):
+    """Write the artifact into a hidden sibling folder, then rename it into place, so an
+    interrupted run never leaves a half-written model."""
     directory = model_dir(name)
-    directory.mkdir(parents=True, exist_ok=True)
-    model.save(directory)
-    write_json(directory / "meta.json", {
-        "baseline": name, "kind": model.kind, "input": model.input, "output": model.output,
-        "default_threshold": model.default_threshold, "classes": model.classes,
-        "text": text_params, "train_seconds": round(train_seconds, 3)})
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    partial = Path(tempfile.mkdtemp(dir=directory.parent, prefix=".model."))
+    try:
+        model.save(partial)
+        write_json(partial / "meta.json", {
+            "baseline": name, "kind": model.kind, "input": model.input,
+            "output": model.output, "default_threshold": model.default_threshold,
+            "classes": model.classes, "text": text_params,
+            "train_seconds": round(train_seconds, 3)})
+        shutil.rmtree(directory, ignore_errors=True)
+        os.replace(partial, directory)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
 
 
 def load_meta(name):
@@ -103,9 +117,9 @@ def fit_and_predict(names, p):
 
 
 def _fit(name, model):
-    """Fit on train; neural baselines also watch val and log their curves."""
+    """Fit on train; torch baselines also watch val and log their curves."""
     train = data.load_split("train", stemmed=model.input == "stemmed")
-    if model.kind != "neural":
+    if not getattr(model, "watches_val", False):
         model.fit(train.texts, train.y)
         return
     from dvclive import Live

@@ -11,22 +11,55 @@ from tagbench.io import read_json, write_text
 
 
 def cmd_baselines(args):
-    """List every baseline in params.yaml with its test macro F1, or how to build it."""
-    for name in params.load()["baselines"]:
+    """List every baseline in params.yaml with its test macro F1, latency and size (from the
+    tradeoff report), or the command that builds it."""
+    names = params.load()["baselines"]
+    tradeoffs = report.tradeoff_rows()
+    recommended = report.recommended_baseline(names)
+    for name in names:
         path = report.METRICS / f"{name}.json"
-        if path.exists():
-            f1 = read_json(path)["test"]["f1"]
-            print(f"{name:24s} test macro F1 {f1:.3f}")
-        else:
+        if not path.exists():
             print(f"{name:24s} not built: dvc repro evaluate@{name}")
+            continue
+        line = f"{name:24s} test macro F1 {read_json(path)['test']['f1']:.3f}"
+        if name in tradeoffs:
+            row = tradeoffs[name]
+            line += f"  {row['latency_ms']:7.2f} ms/project  {row['size_mb']:8.2f} MB"
+        print(line + ("  (recommended)" if name == recommended else ""))
+    if not tradeoffs:
+        print("latency and size: run `dvc repro report`")
 
 
 def cmd_readme(args):
-    """Regenerate the README's results table from metrics/*.json."""
+    """Regenerate the README's results table (metrics/*.json) and its copy of the tradeoff
+    report (reports/tradeoffs.md)."""
     path = Path(args.path)
-    table = report.results_table(params.load()["baselines"])
-    path.write_text(report.replace_block(path.read_text(), "results", table))
-    print(f"updated the results table in {path}")
+    text = report.replace_block(path.read_text(), "results",
+                                report.results_table(params.load()["baselines"]))
+    text = report.replace_block(text, "tradeoffs", report.readme_tradeoffs())
+    path.write_text(text)
+    print(f"updated the results and tradeoff tables in {path}")
+
+
+def cmd_plots_template(args):
+    """Write the offline HTML template for `dvc plots show` from the npm packages."""
+    from tagbench.plots import offline_template
+
+    offline_template(args.node_modules, args.out)
+    print(f"wrote {args.out}")
+
+
+def cmd_tune(args):
+    """Queue a grid for one baseline as DVC experiments, run it, rank it by val macro F1."""
+    from tagbench import tune
+
+    if args.baseline not in params.load()["baselines"]:
+        raise TagbenchError(f"unknown baseline {args.baseline!r}")
+    grid = tune.default_grid(args.baseline)
+    tune.dvc("exp", "run", "--queue", *tune.grid_flags(grid), f"evaluate@{args.baseline}")
+    tune.run_queue()
+    print(tune.table_markdown(tune.ranked(args.baseline, list(grid))))
+    print("keep the best: `dvc exp apply <experiment>`, then `dvc repro` and commit")
 
 
 def cmd_preset(args):
@@ -73,11 +106,13 @@ def _read_lines(source):
 
 
 def cmd_predict(args):
-    """Tag text with a trained baseline (default: the best on val)."""
-    from tagbench.predict import Tagger, parse_line, recommended
+    """Tag text with a trained baseline (default: the report's recommendation)."""
+    from tagbench.predict import Tagger, parse_line
 
     names = params.load()["baselines"]
-    name = args.baseline or recommended(names)
+    name = args.baseline or report.recommended_baseline(names)
+    if name is None:
+        raise TagbenchError("no trained baseline: run `dvc repro`")
     if name not in names:
         raise TagbenchError(f"unknown baseline {name!r}; known: {', '.join(names)}")
     tagger = Tagger(name)
@@ -131,9 +166,17 @@ def parser():
     lesson_report.add_argument("--out", default="reports/lesson_reproduction.md")
     lesson_report.set_defaults(func=cmd_lesson_report)
     sub.add_parser("check-lock", help=cmd_check_lock.__doc__).set_defaults(func=cmd_check_lock)
+    tune = sub.add_parser("tune", help=cmd_tune.__doc__)
+    tune.add_argument("baseline")
+    tune.set_defaults(func=cmd_tune)
+    template = sub.add_parser("plots-template", help=cmd_plots_template.__doc__)
+    template.add_argument("--node-modules", default="node_modules")
+    template.add_argument("--out", default="plots/template.html")
+    template.set_defaults(func=cmd_plots_template)
     predict = sub.add_parser("predict", help=cmd_predict.__doc__)
     predict.add_argument("text", nargs="*", help="texts to tag (else --file)")
-    predict.add_argument("--baseline", help="a trained baseline (default: best val macro F1)")
+    predict.add_argument("--baseline", help="a trained baseline (default: the report's "
+                         "recommendation, else the best val macro F1)")
     predict.add_argument("--file", default="-", help="one text per line; - is stdin")
     predict.add_argument("--jsonl", action="store_true",
                          help="input lines are JSON objects with title and description")

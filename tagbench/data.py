@@ -138,6 +138,10 @@ def load_classes():
 
 def load_split(name, stemmed=False):
     """One split (train, val or test) of the processed (or stemmed) data."""
+    return load_ids(read_json(SPLITS)[name], stemmed)
+
+
+def load_ids(ids, stemmed=False):
+    """The processed (or stemmed) records with these ids, in this order."""
     records = {r["id"]: r for r in read_json(STEMMED if stemmed else PROCESSED)}
-    ids = read_json(SPLITS)[name]
     return Dataset([records[i] for i in ids], load_classes())

@@ -1,7 +1,7 @@
 """Multi-label metrics: the lesson's 'overall' numbers (macro over classes) and more."""
 
 import numpy as np
-from sklearn.metrics import f1_score, precision_recall_fscore_support
+from sklearn.metrics import f1_score, precision_recall_curve, precision_recall_fscore_support
 
 
 def overall(y_true, y_pred):
@@ -40,3 +40,38 @@ def per_class(y_true, y_pred, classes, ids):
             "fn": ids[truth & ~pred].tolist(),
         }
     return report
+
+
+def pr_curve(y_true, scores, points=101):
+    """Micro-averaged precision-recall curve over all (example, tag) cells, on a fixed recall
+    grid (precision interpolated as the best at that recall or more), as plot records."""
+    precision, recall, _ = precision_recall_curve(np.ravel(y_true), np.ravel(scores))
+    best = np.maximum.accumulate(precision[np.argsort(recall)][::-1])[::-1]
+    grid = np.linspace(0, 1, points)
+    at = np.searchsorted(np.sort(recall), grid)
+    keep = at < len(best)
+    return [{"recall": round(float(r), 4), "precision": round(float(best[i]), 6)}
+            for r, i in zip(grid[keep], at[keep])]
+
+
+def bootstrap_macro_f1(y_true, predictions, resamples=1000, seed=0):
+    """95% intervals of macro F1 over examples resampled with replacement; every prediction
+    set (name -> 0/1 matrix) is scored on the same resamples. name -> (low, high)."""
+    rng = np.random.RandomState(seed)
+    n = len(y_true)
+    counts = np.stack([np.bincount(rng.randint(0, n, n), minlength=n)
+                       for _ in range(resamples)])  # (resamples, examples)
+    truth = np.asarray(y_true, dtype=bool)
+    intervals = {}
+    for name, predicted in predictions.items():
+        predicted = np.asarray(predicted, dtype=bool)
+        tp = counts @ (truth & predicted)
+        wrong = counts @ (truth ^ predicted)  # fp + fn
+        with np.errstate(divide="ignore", invalid="ignore"):
+            f1 = np.where(2 * tp + wrong > 0, 2 * tp / (2 * tp + wrong), 0.0).mean(axis=1)
+        intervals[name] = tuple(float(q) for q in np.percentile(f1, [2.5, 97.5]))
+    return intervals
+
+
+def per_class_f1(y_true, y_pred):
+    return f1_score(y_true, y_pred, average=None, zero_division=0).tolist()

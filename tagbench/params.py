@@ -68,15 +68,17 @@ STR_OR_NULL = Check((str, type(None)), name="a string or null")
 INT_OR_NULL = Check((int, type(None)), name="an integer or null")
 
 TRAINER = {
-    "tokenizer_level": Choice("char", "word"),
     "max_len": Int(1),
     "lr": POSITIVE,
     "weight_decay": Num(0),
     "batch_size": Int(1),
     "num_epochs": Int(1),
     "patience": Int(1),
+    "monitor": Choice("val_loss", "val_f1"),
+    "scheduler": Choice("plateau", "linear"),
     "scheduler_patience": Int(0),
-    "loss_weighting": Choice("weight", "pos_weight", "none"),
+    "warmup_ratio": Num(0, 1, open_high=True),
+    "loss_weighting": Choice("weight", "pos_weight", "pos_weight_normalized", "none"),
     "device": Choice("auto", "cpu", "cuda"),
 }
 
@@ -93,8 +95,10 @@ SCHEMA = {
         "method": Choice("iterative", "lesson"),
         "train_size": Num(0, 1, open_low=True, open_high=True),
         "order": Int(1, 2),
+        "folds": Int(1),
     },
-    "class_weights": {"formula": Choice("inverse", "balanced")},
+    "cv": {"baselines": LIST},
+    "class_weights": {"formula": Choice("inverse", "balanced", "sqrt_ratio")},
     "baselines": LIST,
     "rule_based": {"match": Choice("token", "substring")},
     "tfidf": {
@@ -115,11 +119,17 @@ SCHEMA = {
         "gbm": {"n_estimators": Int(1), "learning_rate": POSITIVE, "max_depth": Int(1)},
         "svm": {"C": POSITIVE, "class_weight": STR_OR_NULL},
     },
-    "cnn": {**TRAINER, "embedding_dim": Int(1), "num_filters": Int(1), "filter_sizes": LIST,
+    "cnn": {**TRAINER, "tokenizer_level": Choice("char", "word"), "embedding_dim": Int(1),
+            "num_filters": Int(1), "filter_sizes": LIST,
             "hidden_dim": Int(1), "dropout_p": Num(0, 1, open_high=True)},
-    "rnn": {**TRAINER, "embedding_dim": Int(1), "rnn_hidden_dim": Int(1), "hidden_dim": Int(1),
-            "dropout_p": Num(0, 1, open_high=True)},
-    "threshold": {"method": Choice("global", "fixed")},
+    "rnn": {**TRAINER, "tokenizer_level": Choice("char", "word"), "embedding_dim": Int(1),
+            "rnn_hidden_dim": Int(1), "hidden_dim": Int(1), "dropout_p": Num(0, 1, open_high=True)},
+    "transformer": {**TRAINER, "model": Check(str), "pooling": Choice("mean", "cls"),
+                    "freeze_layers": Int(0), "head_lr": POSITIVE,
+                    "dropout_p": Num(0, 1, open_high=True)},
+    "threshold": {"method": Choice("global", "per_class", "fixed"), "min_support": Int(1),
+                  "at_least_one": BOOL},
+    "report": {"max_latency_ms": POSITIVE, "max_size_mb": POSITIVE, "resamples": Int(100)},
 }
 
 

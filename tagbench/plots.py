@@ -1,8 +1,10 @@
-"""PNG figures (matplotlib, no display)."""
+"""PNG figures (matplotlib, no display) and the offline page template for `dvc plots show`."""
 
 from pathlib import Path
 
 import matplotlib
+
+from tagbench.errors import TagbenchError
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -18,7 +20,89 @@ def training_curves(history, path, title=""):
     loss_ax.legend()
     f1_ax.plot(epochs, [h["val_f1"] for h in history], color="tab:green")
     f1_ax.set(xlabel="epoch", ylabel="val macro F1 (cut 0.5)", title=f"{title} val macro F1")
+    save(fig, path)
+
+
+def save(fig, path):
     fig.tight_layout()
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=100)
     plt.close(fig)
+
+
+def pr_curves(curves, path, title=""):
+    """Precision against recall, one line per entry of curves (label -> plot records)."""
+    fig, ax = plt.subplots(figsize=(5.5, 4.5))
+    for label, records in curves.items():
+        ax.plot([r["recall"] for r in records], [r["precision"] for r in records], label=label)
+    ax.set(xlabel="recall (micro)", ylabel="precision (micro)", xlim=(0, 1), ylim=(0, 1.02),
+           title=f"{title} precision-recall".strip())
+    ax.legend(fontsize=7)
+    save(fig, path)
+
+
+def heatmap(values, rows, columns, path, title=""):
+    """values[i][j] for rows × columns as colours in [0, 1], each cell written out."""
+    fig, ax = plt.subplots(figsize=(1.2 + 0.32 * len(columns), 1.5 + 0.3 * len(rows)))
+    image = ax.imshow(values, cmap="viridis", vmin=0, vmax=1, aspect="auto")
+    ax.set_xticks(range(len(columns)), columns, rotation=90, fontsize=7)
+    ax.set_yticks(range(len(rows)), rows, fontsize=7)
+    for i, row in enumerate(values):
+        for j, value in enumerate(row):
+            ax.text(j, i, f"{value:.2f}"[1:] if value < 1 else "1", ha="center", va="center",
+                    fontsize=5, color="white" if value < 0.5 else "black")
+    fig.colorbar(image, ax=ax, fraction=0.02)
+    ax.set_title(title)
+    save(fig, path)
+
+
+def tradeoff_scatter(rows, front, path):
+    """Macro F1 against latency (log x), marker area by model size, the Pareto front drawn,
+    every point labelled. rows: dicts with name, f1, latency_ms, size_mb."""
+    fig, ax = plt.subplots(figsize=(8, 5.5))
+    sizes = [30 + 400 * (r["size_mb"] / max(max(x["size_mb"] for x in rows), 1e-9)) ** 0.5
+             for r in rows]
+    ax.scatter([r["latency_ms"] for r in rows], [r["f1"] for r in rows], s=sizes, alpha=0.5)
+    for r in rows:
+        ax.annotate(r["name"], (r["latency_ms"], r["f1"]), fontsize=7,
+                    xytext=(4, 4), textcoords="offset points")
+    on_front = sorted((r for r in rows if r["name"] in front), key=lambda r: r["latency_ms"])
+    ax.plot([r["latency_ms"] for r in on_front], [r["f1"] for r in on_front], "r--",
+            label="Pareto front (F1, latency, size)")
+    ax.set_xscale("log")
+    ax.set(xlabel="latency, ms per project at batch 1 (log)", ylabel="test macro F1",
+           title="F1 against latency; marker area ~ model size on disk")
+    ax.legend(fontsize=8)
+    save(fig, path)
+
+
+VEGA_SCRIPTS = ("vega/build/vega.min.js", "vega-lite/build/vega-lite.min.js",
+                "vega-embed/build/vega-embed.min.js")
+PAGE = """<!DOCTYPE html>
+<html>
+<head>
+<meta charset="utf-8">
+<title>tagbench plots</title>
+{inline}
+<style>body {{ font-family: sans-serif; }} table {{ border-spacing: 15px; }}
+img {{ max-width: 900px; }}</style>
+</head>
+<body>
+{{plot_divs}}
+</body>
+</html>
+"""
+
+
+def offline_template(node_modules, path):
+    """An HTML template for `dvc plots show` with Vega, Vega-Lite and Vega-Embed inlined from
+    the npm packages (DVC's own page loads them from a CDN, so offline it renders blank)."""
+    scripts = []
+    for script in VEGA_SCRIPTS:
+        source = Path(node_modules) / script
+        if not source.exists():
+            raise TagbenchError(f"{source} is missing: run `npm ci` (or `make plots`)")
+        code = source.read_text(encoding="utf-8").replace("</script", "<\\/script")
+        scripts.append(f"<script>\n{code}\n</script>")
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(PAGE.format(inline="\n".join(scripts)), encoding="utf-8")

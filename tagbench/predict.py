@@ -8,7 +8,6 @@ import numpy as np
 from tagbench import baselines, text, thresholds
 from tagbench.errors import TagbenchError
 from tagbench.io import read_json
-from tagbench.report import METRICS
 
 
 class Tagger:
@@ -20,7 +19,7 @@ class Tagger:
         path = baselines.threshold_path(name)
         if not path.exists():
             raise TagbenchError(f"{path} is missing: run `dvc repro threshold@{name}`")
-        self.threshold = read_json(path)["threshold"]
+        self.threshold = read_json(path)
         self.classes = self.meta["classes"]
 
     def prepare(self, raw_texts):
@@ -36,7 +35,7 @@ class Tagger:
     def predict(self, raw_texts, top=0):
         """[{"tags": [...], "scores": {tag: score}}] per text; top=K keeps the K best scores."""
         scores = self.scores(raw_texts)
-        decided = thresholds.apply(scores, self.threshold)
+        decided = thresholds.decide(scores, self.threshold)
         results = []
         for row, chosen in zip(scores, decided):
             order = np.argsort(-row, kind="stable")[:top or len(row)]
@@ -45,15 +44,6 @@ class Tagger:
                 "scores": {self.classes[i]: round(float(row[i]), 6) for i in order},
             })
         return results
-
-
-def recommended(names):
-    """The evaluated baseline with the best val macro F1 (val, never test, picks a model)."""
-    paths = {n: METRICS / f"{n}.json" for n in names}
-    scored = [(read_json(path)["val"]["f1"], n) for n, path in paths.items() if path.exists()]
-    if not scored:
-        raise TagbenchError("no trained baseline: run `dvc repro`")
-    return max(scored)[1]
 
 
 def parse_line(line, number, jsonl):

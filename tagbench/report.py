@@ -1,12 +1,36 @@
-"""Tables generated from the metrics files (never typed by hand)."""
+"""The tradeoff report (F1 against latency, size and training cost) and the README tables,
+all generated from the pipeline's outputs, never typed by hand."""
 
 import re
+import time
 from pathlib import Path
 
+import numpy as np
+
 from tagbench import lesson
+from tagbench.baselines import REPORTS
 from tagbench.io import read_json
 
 METRICS = Path("metrics")
+TRADEOFFS = METRICS / "tradeoffs.json"
+
+
+def tradeoff_rows():
+    """name -> the tradeoff report's row ({} before the report stage has run)."""
+    if not TRADEOFFS.exists():
+        return {}
+    return {row["name"]: row for row in read_json(TRADEOFFS)["baselines"]}
+
+
+def recommended_baseline(names):
+    """The report's recommendation, else the evaluated baseline with the best val macro F1
+    (val, never test, picks a model); None when none of names is evaluated."""
+    choice = read_json(TRADEOFFS)["recommended"] if TRADEOFFS.exists() else None
+    if choice in names:
+        return choice
+    paths = {n: METRICS / f"{n}.json" for n in names}
+    scored = [(read_json(path)["val"]["f1"], n) for n, path in paths.items() if path.exists()]
+    return max(scored)[1] if scored else None
 
 
 def _fmt(value):
@@ -30,9 +54,130 @@ def results_table(baselines, metrics_dir=METRICS):
     return "\n".join(rows)
 
 
+def readme_tradeoffs(path=REPORTS / "tradeoffs.md"):
+    """The tradeoff report for the README: its sections one heading level down, no title."""
+    if not Path(path).exists():
+        return "Not built yet: run `dvc repro report`."
+    lines = Path(path).read_text(encoding="utf-8").splitlines()[1:]
+    return "\n".join("#" + line if line.startswith("## ") else line for line in lines).strip()
+
+
 def replace_block(document, name, content):
     """Replace the text between <!-- name:start --> and <!-- name:end --> markers."""
     pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
     if not pattern.search(document):
         raise ValueError(f"no <!-- {name}:start --> ... <!-- {name}:end --> block")
     return pattern.sub(lambda m: m.group(1) + content + "\n" + m.group(2), document)
+
+
+def folder_mb(path):
+    return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file()) / 1e6
+
+
+def latency(tagger, texts, batch_size=64):
+    """(median ms per project at batch 1, projects per second at batch_size), through the
+    whole predict path: cleaning, the model, the threshold."""
+    tagger.predict(texts[:batch_size])  # warm-up: lazy imports, first-call allocations
+    single = []
+    for text in texts:
+        start = time.perf_counter()
+        tagger.predict([text])
+        single.append(time.perf_counter() - start)
+    start = time.perf_counter()
+    for i in range(0, len(texts), batch_size):
+        tagger.predict(texts[i:i + batch_size])
+    return 1000 * float(np.median(single)), len(texts) / (time.perf_counter() - start)
+
+
+def pareto_front(rows):
+    """Names of the rows no other row beats: at least as good on F1, latency and size, and
+    better on one."""
+    def beats(a, b):
+        no_worse = (a["f1"] >= b["f1"] and a["latency_ms"] <= b["latency_ms"]
+                    and a["size_mb"] <= b["size_mb"])
+        better = (a["f1"] > b["f1"] or a["latency_ms"] < b["latency_ms"]
+                  or a["size_mb"] < b["size_mb"])
+        return no_worse and better
+
+    return [r["name"] for r in rows if not any(beats(o, r) for o in rows)]
+
+
+def recommend(rows, max_latency_ms, max_size_mb):
+    """The best macro F1 within the budgets, and the others whose 95% interval overlaps it."""
+    fitting = [r for r in rows if r["latency_ms"] <= max_latency_ms and r["size_mb"] <= max_size_mb]
+    if not fitting:
+        return None, []
+    best = max(fitting, key=lambda r: r["f1"])
+    ties = [r["name"] for r in fitting
+            if r is not best and r["f1_high"] >= best["f1_low"]]
+    return best["name"], ties
+
+
+def tradeoffs_markdown(rows, front, choice, context):
+    """reports/tradeoffs.md: the context, the table sorted by macro F1, the recommendation."""
+    lines = [
+        "# Which baseline to ship: F1 against cost",
+        "",
+        f"Data {context['version']}: {context['projects']} projects, {context['classes']} tags; "
+        f"seed {context['seed']}; test split {context['test_size']} projects. Macro F1 on test "
+        f"with the threshold chosen on val ({context['threshold']}); 95% bootstrap interval over "
+        f"{context['resamples']} resamples of test projects, the same for every baseline. "
+        f"Latency: median over the test split at batch 1, whole predict path, on this machine "
+        f"({context['machine']}). Training time, summed over baselines: "
+        f"{context['train_seconds']:.0f} s.",
+        "",
+        "| baseline | macro F1 [95% CI] | micro F1 | precision | recall | ms / project | "
+        "projects / s (batch 64) | size MB | parameters | train s | Pareto |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['name']} | {r['f1']:.3f} [{r['f1_low']:.3f}, {r['f1_high']:.3f}] "
+            f"| {r['micro_f1']:.3f} | {r['precision']:.3f} | {r['recall']:.3f} "
+            f"| {r['latency_ms']:.2f} | {r['throughput']:.0f} | {r['size_mb']:.2f} "
+            f"| {r['parameters']:,} | {r['train_seconds']:.1f} "
+            f"| {'yes' if r['name'] in front else ''} |")
+    name, ties = choice
+    budget = (f"at most {context['max_latency_ms']} ms per project and "
+              f"{context['max_size_mb']} MB on disk")
+    lines += ["", "## Recommendation", ""]
+    if name is None:
+        lines.append(f"No baseline fits {budget}.")
+    else:
+        lines.append(f"Within {budget}: **{name}** (best test macro F1 that fits).")
+        if ties:
+            lines.append(f"Its 95% interval overlaps those of {', '.join(ties)}: on "
+                         f"{context['test_size']} test projects the difference is within "
+                         f"noise, so cost may decide between them.")
+    return "\n".join(lines) + "\n"
+
+
+def threshold_study_markdown(studies):
+    """The threshold methods side by side for every baseline (macro F1). "val" reuses the
+    thresholds' own val data (optimistic); "val, cross-fitted" chooses on one half of val and
+    scores the other: the fair val number to choose a method by."""
+    lines = ["", "## Threshold methods (macro F1)", "",
+             "Val cross-fitted: thresholds chosen on one half of val, scored on the other "
+             "(and back), so a method is not judged on the data it was fitted to.", "",
+             "| baseline | method | val | val, cross-fitted | test | + at least one: "
+             "val, cross-fitted | test |", "|---|---|---|---|---|---|---|"]
+    for name, study in studies.items():
+        for method, s in study.items():
+            lines.append(f"| {name} | {method} | {s['val']:.3f} | {s['val_cross_fitted']:.3f} "
+                         f"| {s['test']:.3f} | {s['val_cross_fitted_at_least_one']:.3f} "
+                         f"| {s['test_at_least_one']:.3f} |")
+    return "\n".join(lines) + "\n"
+
+
+def cv_markdown(cv):
+    """k-fold val macro F1 per baseline, or how to turn cross-validation on."""
+    if cv["folds"] == 1:
+        return ("\n## Cross-validation\n\nOff (`split.folds: 1`); `dvc exp run -S split.folds=5` "
+                "reports mean ± std of val macro F1 over 5 folds of train + val.\n")
+    lines = ["", f"## Cross-validation ({cv['folds']} folds of train + val)", "",
+             "| baseline | val macro F1 mean ± std | per fold | seconds |", "|---|---|---|---|"]
+    for name, r in sorted(cv["baselines"].items(), key=lambda item: -item[1]["val_f1_mean"]):
+        folds = ", ".join(f"{s:.3f}" for s in r["val_f1_folds"])
+        lines.append(f"| {name} | {r['val_f1_mean']:.3f} ± {r['val_f1_std']:.3f} | {folds} "
+                     f"| {r['seconds']:.0f} |")
+    return "\n".join(lines) + "\n"

@@ -59,3 +59,11 @@ def label_distribution(records, classes, splits):
             "share": {c: round(float(s), 6) for c, s in zip(classes, share)},
         }
     return report
+
+
+def kfold_ids(ids, y, k, order, seed):
+    """k iterative-stratified folds of the given ids (disjoint, together all of them)."""
+    np.random.seed(seed)
+    stratifier = IterativeStratification(n_splits=k, order=order)
+    ids = np.asarray(ids)
+    return [ids[held_out].tolist() for _, held_out in stratifier.split(np.zeros((len(y), 1)), y)]

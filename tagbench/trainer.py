@@ -2,11 +2,14 @@
 
 A model is an nn.Module called as model(**batch) -> logits, where batch is a dict of tensors
 made by the caller's collate function. The trainer owns the loss (BCEWithLogitsLoss with
-class weights), Adam, ReduceLROnPlateau, early stopping on val loss that keeps a real copy of
-the best weights, length-grouped batches, progress and per-epoch logging with dvclive.
+class weights), AdamW, the learning-rate schedule (ReduceLROnPlateau on val loss, or linear
+warm-up then linear decay per batch, the usual one for fine-tuning), early stopping on val
+loss (or val F1) that keeps a real copy of the best weights, length-grouped batches, progress and
+per-epoch logging with dvclive.
 """
 
 import copy
+import math
 import os
 import random
 import time
@@ -55,15 +58,43 @@ def length_grouped_batches(lengths, batch_size, rng=None, chunk_batches=20):
 
 
 def loss_function(class_weights, mode, device):
-    """BCEWithLogitsLoss weighted per class: 'weight' scales each class's loss (the lesson's),
-    'pos_weight' scales only its positive examples; weights normalised to mean 1."""
+    """BCEWithLogitsLoss weighted per class from the class_weights stage.
+
+    weight: each class's whole loss scaled (the lesson's), weights normalised to mean 1.
+    pos_weight: each class's positive examples count their weight as given (how many
+    negatives one positive is worth), so it wants a ratio formula such as sqrt_ratio.
+    pos_weight_normalized: the same with the weights normalised to mean 1 (only their
+    ratios matter: rare tags' positives count more, common tags' less). none: unweighted.
+    """
     w = torch.tensor(class_weights, dtype=torch.float32, device=device)
-    w = w / w.mean()
     if mode == "weight":
-        return nn.BCEWithLogitsLoss(weight=w)
+        return nn.BCEWithLogitsLoss(weight=w / w.mean())
     if mode == "pos_weight":
         return nn.BCEWithLogitsLoss(pos_weight=w)
+    if mode == "pos_weight_normalized":
+        return nn.BCEWithLogitsLoss(pos_weight=w / w.mean())
     return nn.BCEWithLogitsLoss()
+
+
+def parameter_groups(model, config):
+    """Trainable parameters; a model with a pretrained body and a new head (it defines
+    parameter_groups) trains the head at config['head_lr']."""
+    if hasattr(model, "parameter_groups"):
+        return model.parameter_groups(config["lr"], config["head_lr"])
+    return [p for p in model.parameters() if p.requires_grad]
+
+
+def make_scheduler(optimizer, config, steps_per_epoch):
+    """plateau: lr /= 10 after scheduler_patience epochs without a better val loss.
+    linear: lr rises over the first warmup_ratio of all steps, then falls to 0 at the end."""
+    if config["scheduler"] == "plateau":
+        return torch.optim.lr_scheduler.ReduceLROnPlateau(
+            optimizer, mode="min", factor=0.1, patience=config["scheduler_patience"])
+    total = steps_per_epoch * config["num_epochs"]
+    warmup = max(1, round(config["warmup_ratio"] * total))
+    decay = max(1, total - warmup)
+    return torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: min((step + 1) / warmup, max(0.0, (total - step) / decay)))
 
 
 @torch.no_grad()
@@ -90,10 +121,9 @@ class Trainer:
         self.model = model.to(self.device)
         self.collate = collate
         self.loss_fn = loss_function(class_weights, config["loss_weighting"], self.device)
-        self.optimizer = torch.optim.Adam(model.parameters(), lr=config["lr"],
-                                          weight_decay=config.get("weight_decay", 0.0))
-        self.scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(
-            self.optimizer, mode="min", factor=0.1, patience=config["scheduler_patience"])
+        self.optimizer = torch.optim.AdamW(parameter_groups(model, config), lr=config["lr"],
+                                           weight_decay=config["weight_decay"])
+        self.scheduler = None
         self.live, self.name = live, name
         self.history = []
 
@@ -108,6 +138,8 @@ class Trainer:
             loss = self.loss_fn(logits, targets.to(self.device))
             loss.backward()
             self.optimizer.step()
+            if self.config["scheduler"] == "linear":
+                self.scheduler.step()
             total += loss.item() * len(indices)
             count += len(indices)
         return total / count
@@ -117,26 +149,32 @@ class Trainer:
                      self.loss_fn)
 
     def fit(self, train, val):
-        """Train until val loss stops improving for `patience` epochs; keep the best weights."""
+        """Train until the monitored val number (config['monitor']: val_loss, or val_f1 at
+        the 0.5 cut) stops improving for `patience` epochs; keep the best weights."""
         rng = np.random.RandomState(self.config["seed"])
-        best_loss, best_state, waited = float("inf"), None, 0
+        self.scheduler = make_scheduler(self.optimizer, self.config,
+                                        math.ceil(len(train.lengths) / self.config["batch_size"]))
+        monitor = self.config["monitor"]
+        best, best_state, waited = float("inf"), None, 0
         for epoch in range(1, self.config["num_epochs"] + 1):
             start = time.perf_counter()
             train_loss = self.train_epoch(train, rng, epoch)
             val_scores, val_loss = self.predict(val)
             val_f1 = metrics.overall(val.y, (val_scores > 0.5).astype(int))["f1"]
             lr = self.optimizer.param_groups[0]["lr"]
-            self.scheduler.step(val_loss)
+            if self.config["scheduler"] == "plateau":
+                self.scheduler.step(val_loss)
             seconds = time.perf_counter() - start
             self.log(epoch, train_loss=train_loss, val_loss=val_loss, val_f1=val_f1, lr=lr,
                      epoch_seconds=seconds)
-            if val_loss < best_loss:
-                best_loss, best_state, waited = val_loss, copy.deepcopy(self.model.state_dict()), 0
+            badness = val_loss if monitor == "val_loss" else -val_f1
+            if badness < best:
+                best, best_state, waited = badness, copy.deepcopy(self.model.state_dict()), 0
             else:
                 waited += 1
                 if waited >= self.config["patience"]:
                     print(f"{self.name}: early stop after epoch {epoch}, "
-                          f"best val loss {best_loss:.5f}")
+                          f"best {monitor} {abs(best):.5f}")
                     break
         self.model.load_state_dict(best_state)
         return self

@@ -58,3 +58,23 @@ def run_stage(cwd, stage, *args):
     """Run a stage script as DVC would, in cwd; returns the CompletedProcess."""
     return subprocess.run([sys.executable, str(REPO / "stages" / f"{stage}.py"), *args],
                           cwd=cwd, capture_output=True, text=True)
+
+
+def tiny_bert(directory):
+    """A randomly initialised 2-layer BERT (hidden 32) with a toy WordPiece vocabulary of
+    single letters, saved where `transformer.model` can point: no download, no checkpoint."""
+    from transformers import BertConfig, BertModel, BertTokenizerFast
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    letters = "abcdefghijklmnopqrstuvwxyz0123456789"
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *letters, *(f"##{c}" for c in letters)]
+    (directory / "vocab.txt").write_text("\n".join(vocab) + "\n")
+    BertTokenizerFast(vocab_file=str(directory / "vocab.txt")).save_pretrained(directory)
+    config = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2,
+                        num_attention_heads=2, intermediate_size=64, max_position_embeddings=128)
+    import torch
+
+    torch.manual_seed(0)
+    BertModel(config).save_pretrained(directory)
+    return directory

@@ -1,5 +1,6 @@
 import json
 
+import numpy as np
 import pytest
 
 from tagbench import data
@@ -72,3 +73,11 @@ def test_bad_projects_file(tmp_path, projects, message):
 def test_binarize_ignores_unknown_tags():
     y = data.binarize([["b"], ["a", "zzz"], []], ["a", "b"])
     assert y.tolist() == [[0, 1], [1, 0], [0, 0]]
+
+
+def test_sqrt_ratio_class_weights():
+    from tagbench.weights import class_weights
+
+    y = np.array([[1, 1], [0, 1], [0, 1], [0, 0], [0, 1]])
+    weights = class_weights(y, ["rare", "common"], "sqrt_ratio")
+    assert weights == {"rare": pytest.approx(2.0), "common": pytest.approx(0.5)}

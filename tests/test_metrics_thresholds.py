@@ -46,9 +46,85 @@ def test_global_threshold_matches_brute_force(seed):
     assert f1_score(y.ravel(), predicted.ravel()) == pytest.approx(f1)
 
 
+def config(method="global", at_least_one=False, min_support=2):
+    return {"method": method, "min_support": min_support, "at_least_one": at_least_one}
+
+
 def test_choose_passes_hard_labels_through():
     meta = {"output": "labels", "default_threshold": 0.5}
-    assert thresholds.choose(np.ones((2, 2)), np.zeros((2, 2)), meta, "global") == {
-        "method": "fixed", "threshold": 0.5}
+    assert thresholds.choose(np.ones((2, 2)), np.zeros((2, 2)), meta, config()) == {
+        "method": "fixed", "threshold": 0.5, "at_least_one": False}
     meta = {"output": "scores", "default_threshold": 0.0}
-    assert thresholds.choose(None, None, meta, "fixed")["threshold"] == 0.0
+    assert thresholds.choose(None, None, meta, config("fixed"))["threshold"] == 0.0
+
+
+def test_per_class_thresholds_beat_one_global_and_fall_back_when_rare():
+    # class 0 separates at 0.7, class 1 at 0.2; class 2 has one positive (below min_support)
+    y = np.array([[1, 1, 0], [1, 0, 0], [0, 1, 1], [0, 0, 0], [0, 1, 0], [1, 0, 0]])
+    s = np.array([[.9, .3, .1], [.8, .1, .2], [.6, .25, .9], [.5, .15, .3], [.4, .35, .2],
+                  [.75, .05, .1]])
+    meta = {"output": "scores", "default_threshold": 0.5}
+    record = thresholds.choose(y, s, meta, config("per_class"))
+    assert record["threshold"][0] == pytest.approx(0.675) and record["threshold"][1] == 0.2
+    assert record["threshold"][2] == record["global"]
+    assert np.array_equal(thresholds.decide(s, record)[:, :2], y[:, :2])
+    glob = thresholds.choose(y, s, meta, config())
+    assert f1_score(y, thresholds.decide(s, glob), average="macro") < f1_score(
+        y, thresholds.decide(s, record), average="macro")
+
+
+def test_at_least_one_adds_the_top_tag_only_where_none_passes():
+    s = np.array([[0.1, 0.3, 0.2], [0.9, 0.1, 0.8]])
+    assert thresholds.apply(s, 0.5).tolist() == [[0, 0, 0], [1, 0, 1]]
+    assert thresholds.apply(s, 0.5, at_least_one=True).tolist() == [[0, 1, 0], [1, 0, 1]]
+    assert thresholds.apply(s, [0.05, 0.5, 0.5]).tolist() == [[1, 0, 0], [1, 0, 1]]
+
+
+def test_threshold_study_reports_every_method():
+    rng = np.random.default_rng(0)
+    y = (rng.random((40, 3)) < 0.3).astype(int)
+    s = 0.5 * y + rng.random((40, 3))
+    study = thresholds.study({"output": "scores", "default_threshold": 0.5}, (y, s), (y, s), 2)
+    assert set(study) == {"global", "per_class"}
+    assert set(study["global"]) == {"val", "test", "val_at_least_one", "test_at_least_one",
+                                    "val_cross_fitted", "val_cross_fitted_at_least_one"}
+    assert study["global"]["val_cross_fitted"] <= study["global"]["val"] + 0.1
+    assert study["per_class"]["val"] >= study["global"]["val"] - 1e-9
+
+
+def test_pr_curve_is_on_a_recall_grid_with_falling_precision():
+    rng = np.random.default_rng(1)
+    y = (rng.random((50, 4)) < 0.3).astype(int)
+    curve = metrics.pr_curve(y, 0.4 * y + rng.random((50, 4)))
+    recalls = [p["recall"] for p in curve]
+    precisions = [p["precision"] for p in curve]
+    assert recalls[0] == 0 and recalls[-1] == 1 and recalls == sorted(recalls)
+    assert precisions == sorted(precisions, reverse=True)
+    assert precisions[-1] >= y.mean()  # full recall costs at most predicting everything
+
+
+def test_bootstrap_interval_brackets_the_point_and_shares_resamples():
+    rng = np.random.default_rng(2)
+    y = (rng.random((200, 5)) < 0.3).astype(int)
+    good = np.where(rng.random(y.shape) < 0.9, y, 1 - y)
+    bad = np.where(rng.random(y.shape) < 0.6, y, 1 - y)
+    intervals = metrics.bootstrap_macro_f1(y, {"good": good, "bad": bad, "same": good}, 300)
+    low, high = intervals["good"]
+    assert low < metrics.overall(y, good)["f1"] < high
+    assert intervals["same"] == intervals["good"]  # the same resamples for every baseline
+    assert intervals["bad"][1] < low
+
+
+def test_cross_fitting_decides_each_half_with_the_other_halfs_thresholds():
+    rng = np.random.default_rng(3)
+    y = (rng.random((20, 3)) < 0.4).astype(int)
+    s = 0.5 * y + rng.random((20, 3))
+    y2, s2 = np.repeat(y, 2, axis=0), np.repeat(s, 2, axis=0)  # both halves alike
+    meta, cfg = {"output": "scores", "default_threshold": 0.5}, config("per_class")
+    full = thresholds.choose(y2, s2, meta, cfg)
+    assert np.array_equal(thresholds.cross_fitted(y2, s2, meta, cfg),
+                          thresholds.decide(s2, full))
+    odd_rows_flipped = y2.copy()
+    odd_rows_flipped[1::2] = 1 - odd_rows_flipped[1::2]  # the other half now disagrees
+    assert not np.array_equal(thresholds.cross_fitted(odd_rows_flipped, s2, meta, cfg),
+                              thresholds.decide(s2, full))

@@ -2,9 +2,10 @@ import numpy as np
 import pytest
 import torch
 
-from tagbench.models.neural import CNN, RNN, Encoded, NeuralTagger, collate
+from tagbench.models.neural import CNN, RNN, NeuralTagger
+from tagbench.models.torch_tagger import Encoded, collate
 from tagbench.tokenizer import Tokenizer
-from tagbench.trainer import Trainer, length_grouped_batches
+from tagbench.trainer import Trainer, length_grouped_batches, make_scheduler
 
 CLASSES = ["a", "b", "c"]
 TINY = {
@@ -13,8 +14,10 @@ TINY = {
     "rnn": {"embedding_dim": 8, "rnn_hidden_dim": 6, "hidden_dim": 8, "dropout_p": 0.1},
 }
 TRAINER = {"tokenizer_level": "char", "max_len": 50, "lr": 0.01, "weight_decay": 0.0,
-           "batch_size": 4, "num_epochs": 2, "patience": 5, "scheduler_patience": 2,
-           "loss_weighting": "weight", "device": "cpu", "seed": 0}
+           "batch_size": 4, "num_epochs": 2, "patience": 5, "monitor": "val_loss",
+           "scheduler": "plateau",
+           "scheduler_patience": 2, "warmup_ratio": 0.0, "loss_weighting": "weight",
+           "device": "cpu", "seed": 0}
 TEXTS = ["graph neural nets", "image segmentation", "language models", "object detection",
          "node classification", "text generation", "image generation gan", "graph attention"]
 Y = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 1, 0], [1, 0, 0], [0, 0, 1], [0, 1, 1],
@@ -63,7 +66,7 @@ def test_padding_invariance(arch):
 @pytest.mark.parametrize("arch", ["cnn", "rnn"])
 def test_one_step_lowers_the_loss(arch):
     tok = Tokenizer().fit(TEXTS)
-    data = Encoded(tok, TEXTS, 50, Y)
+    data = Encoded([tok.encode(t) for t in TEXTS], Y)
     model = module(arch, len(tok))
     trainer = Trainer(model, collate, [1.0, 1.0, 1.0], TRAINER)
     batch, targets = collate(np.arange(len(TEXTS)), data)
@@ -77,7 +80,7 @@ def test_one_step_lowers_the_loss(arch):
 
 def test_early_stopping_restores_the_best_state(monkeypatch):
     tok = Tokenizer().fit(TEXTS)
-    data = Encoded(tok, TEXTS, 50, Y)
+    data = Encoded([tok.encode(t) for t in TEXTS], Y)
     trainer = Trainer(module("cnn", len(tok)), collate, [1.0] * 3, {**TRAINER, "num_epochs": 6,
                                                                    "patience": 2})
     losses = iter([0.5, 0.3, 0.4, 0.6, 0.7, 0.8])
@@ -113,3 +116,30 @@ def test_length_grouped_batches_cover_every_index_once():
     assert sorted(np.concatenate(batches).tolist()) == list(range(103))
     spread = np.mean([np.ptp(lengths[b]) for b in batches])
     assert spread < np.ptp(lengths) / 2  # grouped by length
+
+
+def test_linear_schedule_warms_up_then_decays_to_zero():
+    model = module("cnn")
+    config = {**TRAINER, "scheduler": "linear", "warmup_ratio": 0.25, "num_epochs": 2}
+    trainer = Trainer(model, collate, [1.0] * 3, config)
+    scheduler = make_scheduler(trainer.optimizer, config, steps_per_epoch=4)
+    rates = []
+    for _ in range(8):
+        rates.append(trainer.optimizer.param_groups[0]["lr"])
+        trainer.optimizer.step()
+        scheduler.step()
+    assert rates[0] < rates[1] == pytest.approx(TRAINER["lr"])  # 2 warm-up steps of 8
+    assert rates[1] > rates[4] > rates[7] > 0
+    assert trainer.optimizer.param_groups[0]["lr"] == 0
+
+
+def test_loss_weighting_modes():
+    from tagbench.trainer import loss_function
+
+    cpu = torch.device("cpu")
+    assert loss_function([1.0, 3.0], "pos_weight", cpu).pos_weight.tolist() == [1.0, 3.0]
+    assert loss_function([1.0, 3.0], "pos_weight_normalized", cpu).pos_weight.tolist() == [
+        0.5, 1.5]
+    assert loss_function([1.0, 3.0], "weight", cpu).weight.tolist() == [0.5, 1.5]
+    unweighted = loss_function([1.0, 3.0], "none", cpu)
+    assert unweighted.weight is None and unweighted.pos_weight is None

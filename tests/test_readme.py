@@ -12,3 +12,10 @@ def test_readme_results_table_matches_metrics():
     readme = (REPO / "README.md").read_text()
     assert report.replace_block(readme, "results", table) == readme, \
         "README results table is stale: run `tagbench readme`"
+
+
+def test_readme_tradeoffs_match_the_report():
+    block = report.readme_tradeoffs(REPO / "reports" / "tradeoffs.md")
+    readme = (REPO / "README.md").read_text()
+    assert report.replace_block(readme, "tradeoffs", block) == readme, \
+        "README tradeoff tables are stale: run `tagbench readme`"

@@ -1,6 +1,7 @@
 import numpy as np
 
 from tagbench import split
+from tagbench.data import binarize
 
 
 def test_disjoint_and_complete(v1_processed):
@@ -41,3 +42,33 @@ def test_lesson_split_on_v0(repo_params):
     by_id = {r["id"]: r for r in records}
     assert sum(len(set(by_id[i]["tags"])) for i in s["test"]) == 480
     assert np.unique(s["train"] + s["val"] + s["test"]).size == 1444
+
+
+def test_kfold_is_disjoint_complete_and_stratified(v1_processed):
+    records, classes = v1_processed
+    ids = [r["id"] for r in records]
+    y = binarize([r["tags"] for r in records], classes)
+    folds = split.kfold_ids(ids, y, 5, order=2, seed=42)
+    assert len(folds) == 5
+    flat = [i for fold in folds for i in fold]
+    assert len(flat) == len(set(flat)) and set(flat) == set(ids)
+    assert all(abs(len(f) - len(ids) / 5) <= 0.05 * len(ids) for f in folds)
+    position = {i: row for row, i in enumerate(ids)}
+    overall = y.mean(axis=0)
+    for fold in folds:
+        share = y[[position[i] for i in fold]].mean(axis=0)
+        assert np.abs(share - overall).max() < 0.02  # every class's share within 2 points
+    assert folds == split.kfold_ids(ids, y, 5, order=2, seed=42)
+
+
+def test_cv_mean_is_the_mean_of_the_folds(monkeypatch):
+    from tagbench import cv
+
+    scores = iter([0.5, 0.7, 0.6])
+    monkeypatch.setattr(cv, "folds", lambda p: [["a"], ["b"], ["c"]])
+    monkeypatch.setattr(cv, "fold_score", lambda name, p, train, held_out: next(scores))
+    result = cv.cross_validate({"split": {"folds": 3}, "cv": {"baselines": ["x"]}})
+    row = result["baselines"]["x"]
+    assert row["val_f1_folds"] == [0.5, 0.7, 0.6] and row["val_f1_mean"] == np.mean([.5, .7, .6])
+    assert row["val_f1_std"] == np.std([0.5, 0.7, 0.6], ddof=1)
+    assert cv.cross_validate({"split": {"folds": 1}}) == {"folds": 1}

@@ -3,7 +3,8 @@ load(dir).
 
 A baseline declares which text it reads (`input`: cleaned or stemmed), whether it outputs
 scores to threshold or hard 0/1 labels (`output`), and the cut its own predict would use
-(`default_threshold`). Neural kinds import torch only when asked for.
+(`default_threshold`). Torch kinds (neural, transformer) import torch and transformers
+only when asked for.
 """
 
 import importlib
@@ -13,6 +14,7 @@ KINDS = {
     "rule_based": "tagbench.models.simple:RuleBasedTagger",
     "tfidf": "tagbench.models.tfidf:TfidfModel",
     "neural": "tagbench.models.neural:NeuralTagger",
+    "transformer": "tagbench.models.transformer:TransformerTagger",
 }
 
 

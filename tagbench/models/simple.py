@@ -26,6 +26,9 @@ class RandomTagger:
             return np.random.randint(low=0, high=2, size=size).astype(np.float32)
         return np.random.choice(np.arange(2), size=size, p=[1 - self.p, self.p]).astype(np.float32)
 
+    def num_parameters(self):
+        return 1  # p
+
     def save(self, directory):
         write_json(f"{directory}/model.json",
                    {"classes": self.classes, "p": self.p, "strategy": self.strategy})
@@ -85,6 +88,9 @@ class RuleBasedTagger:
             for tag in self.tags(text):
                 scores[row, index[tag]] = 1
         return scores
+
+    def num_parameters(self):
+        return len(self.aliases)  # one rule per alias
 
     def save(self, directory):
         write_json(f"{directory}/model.json", {

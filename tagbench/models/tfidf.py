@@ -57,6 +57,16 @@ def _positive_column(probabilities):
         p[:, 1] if p.shape[1] == 2 else np.zeros(len(p)) for p in probabilities])
 
 
+def _learned(estimator):
+    if hasattr(estimator, "estimators_"):
+        return sum(_learned(e) for e in np.ravel(estimator.estimators_))
+    if hasattr(estimator, "tree_"):
+        return estimator.tree_.node_count
+    if hasattr(estimator, "coef_"):
+        return estimator.coef_.size + np.size(estimator.intercept_)
+    return estimator._fit_X.nnz  # k-NN keeps the train matrix
+
+
 class TfidfModel:
     """A scikit-learn Pipeline(TfidfVectorizer, classifier) over the stemmed text."""
 
@@ -81,6 +91,11 @@ class TfidfModel:
         if isinstance(scores, list):
             scores = _positive_column(scores)
         return np.asarray(scores, dtype=np.float64)
+
+    def num_parameters(self):
+        """Learned numbers: idf weights plus coefficients, tree nodes or (k-NN) the stored
+        non-zero train features."""
+        return self.pipeline["tfidf"].idf_.size + _learned(self.pipeline["clf"])
 
     def save(self, directory):
         joblib.dump(self.pipeline, f"{directory}/model.joblib")

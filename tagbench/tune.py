@@ -1,0 +1,88 @@
+"""Hyper-parameter sweeps with DVC's own experiment queue: queue a grid, run it, rank it by
+val macro F1 (the test split is reported, never used to choose)."""
+
+import json
+import subprocess
+import time
+from pathlib import Path
+
+import yaml
+
+from tagbench.errors import TagbenchError
+
+SWEEPS = Path("sweeps.yaml")
+
+
+def grid_flags(grid):
+    """{key: [a, b]} -> ["-S", "key=a,b", ...] (DVC expands the combinations)."""
+    flags = []
+    for key, values in grid.items():
+        text = ",".join(yaml.safe_dump(v, default_flow_style=True).removesuffix("\n...\n").strip()
+                        for v in values)
+        flags += ["-S", f"{key}={text}"]
+    return flags
+
+
+def default_grid(name):
+    grids = yaml.safe_load(SWEEPS.read_text(encoding="utf-8"))
+    if name not in grids:
+        raise TagbenchError(f"{SWEEPS}: no grid for {name!r}; known: {', '.join(grids)}")
+    return grids[name]
+
+
+def dvc(*args):
+    result = subprocess.run(["dvc", *args], capture_output=True, text=True)
+    if result.returncode:
+        raise TagbenchError(f"dvc {' '.join(args)} failed: {result.stderr.strip()}")
+    return result.stdout
+
+
+def run_queue(poll_seconds=5):
+    """Start one queue worker and wait until nothing is queued or running."""
+    dvc("queue", "start", "-j", "1")
+    while True:
+        status = dvc("queue", "status").splitlines()
+        left = sum("Queued" in line or "Running" in line for line in status)
+        if not left:
+            return
+        print(f"queue: {left} experiment(s) queued or running", flush=True)
+        time.sleep(poll_seconds)
+
+
+def ranked(name, keys):
+    """[(val F1, test F1, experiment, {key: value})] for the experiments of HEAD, best first."""
+    table = json.loads(dvc("exp", "show", "--json"))
+    rows = []
+    for commit in table:
+        for exp in commit.get("experiments") or []:
+            data = exp["revs"][0]["data"]
+            if exp["revs"][0].get("error") or data.get("status") == "Failed":
+                continue
+            metrics = data.get("metrics", {}).get(f"metrics/{name}.json", {}).get("data")
+            if not metrics:
+                continue
+            values = flat_params(data["params"]["params.yaml"]["data"], keys)
+            rows.append((metrics["val"]["f1"], metrics["test"]["f1"], exp.get("name"), values))
+    return sorted(rows, key=lambda row: -row[0])
+
+
+def flat_params(params, keys):
+    values = {}
+    for key in keys:
+        node = params
+        for part in key.split("."):
+            node = node[part]
+        values[key] = node
+    return values
+
+
+def table_markdown(rows):
+    if not rows:
+        return "no finished experiment"
+    keys = list(rows[0][3])
+    lines = ["| rank | experiment | " + " | ".join(keys) + " | val macro F1 | test macro F1 |",
+             "|---" * (len(keys) + 4) + "|"]
+    for rank, (val, test, exp, values) in enumerate(rows, 1):
+        cells = " | ".join(str(values[k]) for k in keys)
+        lines.append(f"| {rank} | {exp} | {cells} | {val:.4f} | {test:.4f} |")
+    return "\n".join(lines)

@@ -1,0 +1,113 @@
+import numpy as np
+import pytest
+import torch
+
+from conftest import tiny_bert
+from tagbench.errors import TagbenchError
+from tagbench.models.transformer import TransformerTagger, resolve
+from tagbench.trainer import Trainer
+
+CLASSES = ["a", "b", "c"]
+TEXTS = ["graph neural nets", "image segmentation", "language models", "object detection",
+         "node classification", "text generation", "image generation gan", "graph attention"]
+Y = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 1, 0], [1, 0, 0], [0, 0, 1], [0, 1, 1],
+              [1, 0, 1]], dtype=np.uint8)
+HPARAMS = {"pooling": "mean", "max_len": 64, "freeze_layers": 0, "dropout_p": 0.1, "lr": 1e-3,
+           "head_lr": 1e-2, "weight_decay": 0.01, "batch_size": 4, "num_epochs": 2,
+           "patience": 5, "monitor": "val_loss", "scheduler": "linear",
+           "scheduler_patience": 2, "warmup_ratio": 0.1, "loss_weighting": "pos_weight",
+           "device": "cpu", "seed": 0}
+
+
+@pytest.fixture(scope="module")
+def bert(tmp_path_factory):
+    return str(tiny_bert(tmp_path_factory.mktemp("tiny-bert")))
+
+
+def tagger(bert, **overrides):
+    return TransformerTagger(CLASSES, "transformer", {**HPARAMS, "model": bert, **overrides},
+                             class_weights={"a": 1 / 3, "b": 1 / 3, "c": 1 / 4})
+
+
+def untrained(bert, **overrides):
+    model = tagger(bert, **overrides)
+    model.fit_tokenizer(TEXTS)
+    torch.manual_seed(0)
+    model.module = model.build_module(pretrained=True).eval()
+    return model
+
+
+@pytest.mark.parametrize("pooling", ["mean", "cls"])
+def test_forward_shapes(bert, pooling):
+    model = untrained(bert, pooling=pooling)
+    batch = model.encode(TEXTS[:3])
+    ids = torch.zeros((3, batch.lengths.max()), dtype=torch.long)
+    for row, seq in enumerate(batch.ids):
+        ids[row, :len(seq)] = torch.tensor(seq)
+    assert model.module(ids, torch.as_tensor(batch.lengths)).shape == (3, len(CLASSES))
+
+
+def test_mean_pooling_ignores_padding(bert):
+    module = untrained(bert).module
+    ids = torch.randint(5, 40, (1, 9))
+    alone = module(ids, torch.tensor([9]))
+    padded = torch.randint(5, 40, (3, 27))
+    padded[0, :9] = ids[0]
+    batched = module(padded, torch.tensor([9, 27, 20]))[0]
+    assert torch.allclose(alone[0], batched, atol=1e-5)
+
+
+def test_one_step_lowers_the_loss(bert):
+    model = untrained(bert)
+    trainer = Trainer(model.module, None, [1.0] * 3, {**HPARAMS, "scheduler": "plateau"})
+    batch = model.encode(TEXTS)
+    ids = torch.zeros((len(TEXTS), batch.lengths.max()), dtype=torch.long)
+    for row, seq in enumerate(batch.ids):
+        ids[row, :len(seq)] = torch.tensor(seq)
+    lengths, targets = torch.as_tensor(batch.lengths), torch.as_tensor(Y, dtype=torch.float32)
+    model.module.eval()  # no dropout, so the comparison is exact
+    before = trainer.loss_fn(model.module(ids, lengths), targets).item()
+    trainer.loss_fn(model.module(ids, lengths), targets).backward()
+    trainer.optimizer.step()
+    assert trainer.loss_fn(model.module(ids, lengths), targets).item() < before
+
+
+def test_freeze_layers_keeps_the_bottom_fixed(bert):
+    module = untrained(bert, freeze_layers=1).module
+    assert not any(p.requires_grad for p in module.encoder.embeddings.parameters())
+    assert not any(p.requires_grad for p in module.encoder.encoder.layer[0].parameters())
+    assert all(p.requires_grad for p in module.encoder.encoder.layer[1].parameters())
+    with pytest.raises(TagbenchError, match="freeze_layers = 3"):
+        untrained(bert, freeze_layers=3)
+
+
+def test_fit_is_deterministic_and_reloads_without_the_source(bert, tmp_path):
+    first = tagger(bert).fit(TEXTS, Y, val=(TEXTS, Y))
+    second = tagger(bert).fit(TEXTS, Y, val=(TEXTS, Y))
+    scores = first.predict_scores(TEXTS)
+    assert scores.shape == Y.shape and ((scores >= 0) & (scores <= 1)).all()
+    assert np.array_equal(scores, second.predict_scores(TEXTS))
+    first.save(tmp_path)
+    saved = sorted(p.name for p in tmp_path.iterdir())
+    assert {"weights.pt", "model.json", "config.json", "tokenizer.json"} <= set(saved)
+    assert not any(name.endswith((".pkl", ".pickle", ".joblib")) for name in saved)
+    reloaded = TransformerTagger.load(tmp_path)
+    assert np.allclose(reloaded.predict_scores(TEXTS), scores, atol=1e-6)
+
+
+def test_a_missing_model_is_one_clear_line(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(TagbenchError, match="'no-such/model': no model found.*HF_HUB_OFFLINE"):
+        tagger("no-such/model").fit_tokenizer(TEXTS)
+
+
+def test_short_name_points_into_the_package():
+    assert resolve("minilm").endswith("model") and resolve("some/hub-id") == "some/hub-id"
+
+
+@pytest.mark.slow
+def test_packaged_minilm_scores_a_sentence(tmp_path):
+    model = untrained("minilm")
+    scores = model.predict_scores(["transfer learning with bert for text classification"])
+    assert scores.shape == (1, 3) and np.isfinite(scores).all()
+    assert model.module.encoder.config.num_hidden_layers == 6
