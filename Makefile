@@ -73,9 +73,9 @@ ci:
 # The lesson's table on its own data (v0), as one DVC experiment; then the workspace goes back
 # to the committed params, lock and metrics.
 reproduce-lesson: pull
-	git diff --quiet -- params.yaml dvc.lock metrics dvclive || \
-		{ echo "error: commit or stash your changes to params.yaml, dvc.lock, metrics/, dvclive/ first"; exit 2; }
+	git diff --quiet -- params.yaml dvc.lock metrics dvclive reports || \
+		{ echo "error: commit or stash your changes to params.yaml, dvc.lock, metrics/, dvclive/, reports/ first"; exit 2; }
 	$(DVC) exp run -n lesson-v0-$$(date +%Y%m%d-%H%M%S) $$($(BIN)/tagbench preset params.lesson.yaml)
 	$(BIN)/tagbench lesson-report
-	git checkout -- params.yaml dvc.lock metrics dvclive
+	git checkout -- params.yaml dvc.lock metrics dvclive reports/tradeoffs.md reports/*.png
 	$(DVC) checkout --allow-missing

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tagbench import data
 from tagbench.errors import TagbenchError
-from tagbench.io import load_array, read_json, save_array, write_json
+from tagbench.io import default_mode, load_array, read_json, save_array, write_json
 from tagbench.models import model_class
 
 MODELS = Path("models")
@@ -66,6 +66,7 @@ def save(name, model, train_seconds, text_params):
     directory = model_dir(name)
     directory.parent.mkdir(parents=True, exist_ok=True)
     partial = Path(tempfile.mkdtemp(dir=directory.parent, prefix=".model."))
+    os.chmod(partial, default_mode(directory=True))
     try:
         model.save(partial)
         write_json(partial / "meta.json", {

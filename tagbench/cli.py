@@ -56,9 +56,10 @@ def cmd_tune(args):
     if args.baseline not in params.load()["baselines"]:
         raise TagbenchError(f"unknown baseline {args.baseline!r}")
     grid = tune.default_grid(args.baseline)
-    tune.dvc("exp", "run", "--queue", *tune.grid_flags(grid), f"evaluate@{args.baseline}")
+    names = tune.queue(args.baseline, grid)
+    print(f"queued {len(names)} experiment(s): {', '.join(names)}", flush=True)
     tune.run_queue()
-    print(tune.table_markdown(tune.ranked(args.baseline, list(grid))))
+    print(tune.table_markdown(tune.ranked(args.baseline, list(grid), names)))
     print("keep the best: `dvc exp apply <experiment>`, then `dvc repro` and commit")
 
 

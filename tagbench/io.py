@@ -24,12 +24,21 @@ def read_json(path):
         raise TagbenchError(f"{path}: not UTF-8 text") from None
 
 
+def default_mode(directory=False):
+    """The permissions a plain open() or mkdir() would give under the current umask
+    (mkstemp and mkdtemp make private 0600 / 0700 files)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return (0o777 if directory else 0o666) & ~umask
+
+
 def _atomic_write(path, write):
     """Call write(file) on a temporary file beside path, then rename it into place."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(tmp, default_mode())
         with os.fdopen(fd, "wb") as f:
             write(f)
         os.replace(tmp, path)

@@ -7,6 +7,7 @@ so an unknown key, a wrong type or an out-of-range value stops with one line nam
 from pathlib import Path
 
 import yaml
+from ruamel.yaml import YAML, YAMLError
 
 from tagbench.errors import TagbenchError
 
@@ -150,14 +151,20 @@ def validate(params, schema=SCHEMA, prefix=""):
             check(name, params[key])
 
 
+def read_yaml(path):
+    """YAML 1.2, as DVC reads and writes params.yaml: `dvc exp run -S lr=5e-5` writes
+    `lr: 5e-05`, which a YAML 1.1 reader (PyYAML) would take for a string."""
+    return YAML(typ="safe", pure=True).load(Path(path).read_text(encoding="utf-8"))
+
+
 def load(path=PARAMS_FILE):
     """Read and validate params.yaml."""
     path = Path(path)
     try:
-        params = yaml.safe_load(path.read_text(encoding="utf-8"))
+        params = read_yaml(path)
     except FileNotFoundError:
         raise TagbenchError(f"{path}: file not found") from None
-    except yaml.YAMLError as e:
+    except YAMLError as e:
         raise TagbenchError(f"{path}: malformed YAML: {str(e).splitlines()[0]}") from None
     if not isinstance(params, dict):
         raise TagbenchError(f"{path}: expected a mapping at the top level")
@@ -188,7 +195,7 @@ def merge(base, overrides):
 
 def set_flags(preset_path):
     """`dvc exp run` arguments (-S key=value ...) that apply a params preset file."""
-    preset = yaml.safe_load(Path(preset_path).read_text(encoding="utf-8")) or {}
+    preset = read_yaml(preset_path) or {}
     validate(merge(load(), preset))
     flags = []
     for key, value in flatten(preset).items():

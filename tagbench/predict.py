@@ -21,6 +21,13 @@ class Tagger:
             raise TagbenchError(f"{path} is missing: run `dvc repro threshold@{name}`")
         self.threshold = read_json(path)
         self.classes = self.meta["classes"]
+        if list(self.model.classes) != self.classes:
+            raise TagbenchError(f"{baselines.model_dir(name)}: the model and its meta.json "
+                                f"name different class lists: run `dvc repro`")
+        cut = self.threshold["threshold"]
+        if isinstance(cut, list) and len(cut) != len(self.classes):
+            raise TagbenchError(f"{path}: {len(cut)} thresholds for {len(self.classes)} "
+                                f"classes (another run's): run `dvc repro threshold@{name}`")
 
     def prepare(self, raw_texts):
         """Clean (and stem, when the baseline reads stemmed text) exactly as the pipeline did."""

@@ -2,6 +2,7 @@
 val macro F1 (the test split is reported, never used to choose)."""
 
 import json
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -37,6 +38,13 @@ def dvc(*args):
     return result.stdout
 
 
+def queue(name, grid):
+    """Queue every combination of the grid as one experiment each, running only this
+    baseline's stages; returns the experiments' names."""
+    out = dvc("exp", "run", "--queue", *grid_flags(grid), f"evaluate@{name}")
+    return re.findall(r"Queued experiment '([^']+)'", out)
+
+
 def run_queue(poll_seconds=5):
     """Start one queue worker and wait until nothing is queued or running."""
     dvc("queue", "start", "-j", "1")
@@ -49,12 +57,14 @@ def run_queue(poll_seconds=5):
         time.sleep(poll_seconds)
 
 
-def ranked(name, keys):
-    """[(val F1, test F1, experiment, {key: value})] for the experiments of HEAD, best first."""
+def ranked(name, keys, experiments):
+    """[(val F1, test F1, experiment, {key: value})] for the named experiments, best first."""
     table = json.loads(dvc("exp", "show", "--json"))
     rows = []
     for commit in table:
         for exp in commit.get("experiments") or []:
+            if exp.get("name") not in experiments:
+                continue
             data = exp["revs"][0]["data"]
             if exp["revs"][0].get("error") or data.get("status") == "Failed":
                 continue

@@ -105,3 +105,28 @@ def test_tfidf_save_load_same_scores(tmp_path, small):
     model.save(tmp_path)
     assert np.array_equal(TfidfModel.load(tmp_path).predict_scores(test.texts),
                           model.predict_scores(test.texts))
+
+
+def test_save_renames_a_complete_artifact_into_place(tmp_path, monkeypatch):
+    import os
+
+    from tagbench import baselines
+
+    monkeypatch.chdir(tmp_path)
+    model = RandomTagger(["a", "b"]).fit([], np.zeros((2, 2)))
+    baselines.save("random_uniform", model, 0.1, {"lower": True, "stopwords": True})
+    first = baselines.model_dir("random_uniform")
+    assert sorted(p.name for p in first.iterdir()) == ["meta.json", "model.json"]
+
+    class Broken(RandomTagger):
+        def save(self, directory):
+            raise KeyboardInterrupt  # interrupted halfway
+
+    with pytest.raises(KeyboardInterrupt):
+        baselines.save("random_uniform", Broken(["a", "b"]), 0.1, {})
+    assert sorted(p.name for p in first.iterdir()) == ["meta.json", "model.json"]  # untouched
+    assert [p.name for p in first.parent.iterdir()] == ["model"]  # no partial folder left
+    umask = os.umask(0)
+    os.umask(umask)
+    assert first.stat().st_mode & 0o777 == 0o777 & ~umask
+    assert (first / "meta.json").stat().st_mode & 0o777 == 0o666 & ~umask

@@ -35,3 +35,10 @@ def test_missing_and_malformed_params_file(workdir):
     (workdir / "params.yaml").unlink()
     with pytest.raises(TagbenchError, match="params.yaml: file not found"):
         params.load()
+
+
+def test_values_written_by_dvc_exp_run_are_numbers(tmp_path):
+    text = (REPO / "params.yaml").read_text().replace("  lr: 0.00005", "  lr: 5e-05", 1)
+    assert "lr: 5e-05" in text
+    (tmp_path / "params.yaml").write_text(text)
+    assert params.load(tmp_path / "params.yaml")["transformer"]["lr"] == 5e-05

@@ -107,3 +107,23 @@ def test_scores_in_order(project, monkeypatch):
     values = list(result["scores"].values())
     assert len(values) == 5 and values == sorted(values, reverse=True)
     assert np.isfinite(values).all()
+
+
+def test_artifacts_from_another_class_list_are_refused(project, tmp_path):
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(project, copy, symlinks=True)
+    threshold = copy / "models" / "tfidf_svm" / "threshold.json"
+    threshold.write_text(json.dumps({"method": "per_class", "threshold": [0.0] * 3,
+                                     "at_least_one": False}))
+    result = tagbench(copy, "predict", "--baseline", "tfidf_svm", "graph neural networks")
+    assert result.returncode == 2
+    assert "3 thresholds for" in result.stderr.decode() and "dvc repro threshold@tfidf_svm" \
+        in result.stderr.decode()
+    meta = copy / "models" / "tfidf_svm" / "model" / "meta.json"
+    record = json.loads(meta.read_text())
+    meta.write_text(json.dumps({**record, "classes": record["classes"][:-1]}))
+    result = tagbench(copy, "predict", "--baseline", "tfidf_svm", "graph neural networks")
+    assert result.returncode == 2 and "different class lists" in result.stderr.decode()
+    assert len(result.stderr.decode().strip().splitlines()) == 1
