@@ -4,8 +4,6 @@ import functools
 import re
 from importlib import resources
 
-from nltk.stem.porter import PorterStemmer
-
 FILTERS = r"[!\"'#$%&()*\+,-./:;<=>?@\\\[\]^_`{|}~]"
 
 
@@ -34,12 +32,18 @@ def clean(text, lower=True, remove_stopwords=True):
     return re.sub(r"http\S+", "", text)
 
 
-_stemmer = PorterStemmer()
+@functools.cache
+def _stemmer():
+    """NLTK's Porter stemmer, imported on first use: importing nltk takes ~2 s (it pulls in
+    scipy and scikit-learn), which `tagbench predict` with an unstemmed baseline never needs."""
+    from nltk.stem.porter import PorterStemmer
+
+    return PorterStemmer()
 
 
 @functools.lru_cache(maxsize=100_000)
 def _stem_word(word):
-    return _stemmer.stem(word)
+    return _stemmer().stem(word)
 
 
 def stem(text):

@@ -19,8 +19,6 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
-from tagbench import metrics
-
 
 def resolve_device(name):
     """auto: CUDA when present, else CPU."""
@@ -151,6 +149,8 @@ class Trainer:
     def fit(self, train, val):
         """Train until the monitored val number (config['monitor']: val_loss, or val_f1 at
         the 0.5 cut) stops improving for `patience` epochs; keep the best weights."""
+        from tagbench import metrics  # scikit-learn: loaded for training, not for predict
+
         rng = np.random.RandomState(self.config["seed"])
         self.scheduler = make_scheduler(self.optimizer, self.config,
                                         math.ceil(len(train.lengths) / self.config["batch_size"]))

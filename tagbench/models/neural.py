@@ -1,11 +1,16 @@
 """Character CNN and bidirectional GRU over token ids, wrapped as baselines."""
 
+import warnings
+
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
 from tagbench.models.torch_tagger import TorchTagger, padding_mask
 from tagbench.tokenizer import Tokenizer
+
+# SAME padding with even widths: torch warns that it pads a copy of the input; that is fine.
+warnings.filterwarnings("ignore", message="Using padding='same' with even kernel lengths")
 
 
 class CNN(nn.Module):
