@@ -142,41 +142,37 @@ def test_plots_page_renders_offline(clone, tmp_path):
     assert dom.count("<img") >= 5  # the PNG figures
 
 
-def test_exp_run_reruns_only_what_a_param_touches(clone):
+def stages_rerun_by(clone, *flags):
+    """The dvc.lock entries a `dvc exp run` with these flags changed; the metrics it wrote
+    are returned too, then the committed run is restored."""
     before = lock_entries(clone)
     try:
-        sh(clone, "dvc", "exp", "run", "-S", "cnn.lr=0.003")
+        sh(clone, "dvc", "exp", "run", *flags)
         after = lock_entries(clone)
+        written = {p.stem: json.loads(p.read_text()) for p in (clone / "metrics").glob("*.json")}
     finally:
         restore(clone)
-    changed = {stage for stage in before if before[stage] != after[stage]}
+    return {stage for stage in before if before[stage] != after[stage]}, written
+
+
+def test_exp_run_reruns_only_what_a_param_touches(clone):
+    changed, _ = stages_rerun_by(clone, "-S", "cnn.lr=0.003")
     # cv reads every baseline's section (cv.baselines may name any); with split.folds 1 it
     # only rewrites its stub, in about a second
     assert changed == {"train@cnn", "threshold@cnn", "evaluate@cnn", "cv", "report"}
 
 
 def test_exp_run_on_the_transformer_touches_only_its_stages(clone):
-    before = lock_entries(clone)
-    try:
-        sh(clone, "dvc", "exp", "run", "-S", "transformer.lr=1e-4")
-        after = lock_entries(clone)
-    finally:
-        restore(clone)
-    changed = {stage for stage in before if before[stage] != after[stage]}
+    changed, _ = stages_rerun_by(clone, "-S", "transformer.lr=1e-4")
     assert changed == {"transformer", "threshold@transformer", "evaluate@transformer", "cv",
                        "report"}
 
 
 def test_kfold_runs_only_the_cv_stage(clone):
-    before = lock_entries(clone)
-    try:
-        sh(clone, "dvc", "exp", "run", "-S", "split.folds=3",
-           "-S", "cv.baselines=[rule_based_stemmed,tfidf_svm]")
-        after = lock_entries(clone)
-        cv = metrics(clone, "cv")
-    finally:
-        restore(clone)
-    assert {stage for stage in before if before[stage] != after[stage]} == {"cv", "report"}
+    changed, written = stages_rerun_by(clone, "-S", "split.folds=3",
+                                       "-S", "cv.baselines=[rule_based_stemmed,tfidf_svm]")
+    cv = written["cv"]
+    assert changed == {"cv", "report"}
     assert cv["folds"] == 3 and set(cv["baselines"]) == {"rule_based_stemmed", "tfidf_svm"}
     for row in cv["baselines"].values():
         assert len(row["val_f1_folds"]) == 3 and 0 < row["val_f1_mean"] <= 1
