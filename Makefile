@@ -48,6 +48,7 @@ lint: install
 bench: pull
 	$(BIN)/python benchmarks/pipeline.py
 	$(BIN)/python benchmarks/predict.py
+	$(BIN)/python benchmarks/training.py
 
 # Every plot (training curves, precision-recall, the tradeoff figures) as one offline page.
 plots: install

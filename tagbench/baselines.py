@@ -96,7 +96,8 @@ def load(name):
 
 
 def fit_and_predict(names, p):
-    """Train each baseline on train and write its val and test scores.
+    """Train each baseline on train and write its val and test scores, scored by the model as
+    saved and loaded back (what `tagbench predict` runs), not by the copy in memory.
 
     Test is scored before val, baseline by baseline, so that the random baselines draw
     from numpy's global RNG in the lesson's order.
@@ -109,7 +110,7 @@ def fit_and_predict(names, p):
         _fit(name, model)
         seconds = time.perf_counter() - start
         save(name, model, seconds, p["text"])
-        fitted.append(model)
+        fitted.append(load(name)[0])
         print(f"{name}: trained in {seconds:.1f} s")
     for split in ("test", "val"):
         for name, model in zip(names, fitted):

@@ -19,11 +19,12 @@ class Tokenizer:
     def tokens(self, text):
         return list(text) if self.level == "char" else text.split()
 
-    def fit(self, texts):
-        """Index every token seen in texts, most frequent first (ties alphabetically)."""
+    def fit(self, texts, min_freq=1):
+        """Index every token seen at least min_freq times in texts, most frequent first (ties
+        alphabetically); rarer tokens will encode as unknown."""
         counts = Counter(token for text in texts for token in self.tokens(text))
-        for token, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-            if token not in self.token_to_index:
+        for token, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+            if count >= min_freq and token not in self.token_to_index:
                 self.index_to_token[len(self)] = token
                 self.token_to_index[token] = len(self)
         return self

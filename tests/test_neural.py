@@ -1,8 +1,11 @@
+import json
+
 import numpy as np
 import pytest
 import torch
 
-from tagbench.models.neural import CNN, RNN, NeuralTagger
+from tagbench.errors import TagbenchError
+from tagbench.models.neural import CNN, RNN, NeuralTagger, drop_tokens
 from tagbench.models.torch_tagger import Encoded, collate
 from tagbench.tokenizer import Tokenizer
 from tagbench.trainer import Trainer, length_grouped_batches, make_scheduler
@@ -10,23 +13,23 @@ from tagbench.trainer import Trainer, length_grouped_batches, make_scheduler
 CLASSES = ["a", "b", "c"]
 TINY = {
     "cnn": {"embedding_dim": 8, "num_filters": 4, "filter_sizes": [1, 2, 3], "hidden_dim": 8,
-            "dropout_p": 0.1},
-    "rnn": {"embedding_dim": 8, "rnn_hidden_dim": 6, "hidden_dim": 8, "dropout_p": 0.1},
+            "dropout_p": 0.1, "token_dropout": 0.0},
+    "rnn": {"embedding_dim": 8, "rnn_hidden_dim": 6, "hidden_dim": 8, "dropout_p": 0.1,
+            "readout": "last_max", "token_dropout": 0.0},
 }
-TRAINER = {"tokenizer_level": "char", "max_len": 50, "lr": 0.01, "weight_decay": 0.0,
-           "batch_size": 4, "num_epochs": 2, "patience": 5, "monitor": "val_loss",
-           "scheduler": "plateau",
-           "scheduler_patience": 2, "warmup_ratio": 0.0, "loss_weighting": "weight",
-           "device": "cpu", "seed": 0}
+TRAINER = {"input": "cleaned", "tokenizer_level": "char", "min_freq": 1, "max_len": 50,
+           "lr": 0.01, "weight_decay": 0.0, "batch_size": 4, "num_epochs": 2, "patience": 5,
+           "monitor": "val_loss", "scheduler": "plateau", "scheduler_patience": 2,
+           "warmup_ratio": 0.0, "loss_weighting": "weight", "device": "cpu", "seed": 0}
 TEXTS = ["graph neural nets", "image segmentation", "language models", "object detection",
          "node classification", "text generation", "image generation gan", "graph attention"]
 Y = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 1, 0], [1, 0, 0], [0, 0, 1], [0, 1, 1],
               [1, 0, 1]], dtype=np.uint8)
 
 
-def module(arch, vocab=20):
+def module(arch, vocab=20, **overrides):
     torch.manual_seed(0)
-    return {"cnn": CNN, "rnn": RNN}[arch](vocab, len(CLASSES), **TINY[arch])
+    return {"cnn": CNN, "rnn": RNN}[arch](vocab, len(CLASSES), **{**TINY[arch], **overrides})
 
 
 def tagger(arch, **overrides):
@@ -43,6 +46,8 @@ def test_tokenizer_round_trip(tmp_path):
     assert Tokenizer.load(tmp_path / "t.json").encode("dab") == tok.encode("dab")
     words = Tokenizer("word").fit(["graph nets", "graph"])
     assert words.decode(words.encode("graph nets")) == "graph nets"
+    frequent = Tokenizer("word").fit(["graph nets", "graph"], min_freq=2)
+    assert frequent.encode("graph nets") == [2, 1]
 
 
 @pytest.mark.parametrize("arch", ["cnn", "rnn"])
@@ -51,16 +56,45 @@ def test_shapes(arch):
     assert module(arch)(ids, torch.tensor([12, 3, 7, 1, 12])).shape == (5, len(CLASSES))
 
 
-@pytest.mark.parametrize("arch", ["cnn", "rnn"])
-def test_padding_invariance(arch):
-    model = module(arch).eval()
-    ids = torch.randint(2, 20, (1, 9))
+@pytest.mark.parametrize("arch, overrides", [("cnn", {}), ("cnn", {"vocab": 6}), ("rnn", {}),
+                                             ("rnn", {"readout": "last"})])
+def test_padding_invariance(arch, overrides):
+    model = module(arch, **overrides).eval()
+    vocab = overrides.get("vocab", 20)
+    ids = torch.randint(2, vocab, (1, 9))
     alone = model(ids, torch.tensor([9]))
     padded = torch.zeros((3, 27), dtype=torch.long)
     padded[0, :9] = ids[0]
-    padded[1:, :] = torch.randint(2, 20, (2, 27))
+    padded[1:, :] = torch.randint(2, vocab, (2, 27))
     batched = model(padded, torch.tensor([9, 27, 20]))[0]
     assert torch.allclose(alone[0], batched, atol=1e-5)
+
+
+def test_folded_character_embedding_computes_the_same_convolutions():
+    model = module("cnn", vocab=6)  # 5 characters + padding <= 8 dimensions: folded
+    assert model.fold
+    ids = torch.randint(1, 6, (4, 15))
+    ids[1, 9:] = 0
+    folded = model.convolve(ids)
+    model.fold = False
+    for a, b in zip(folded, model.convolve(ids)):
+        assert torch.allclose(a, b, atol=1e-5)
+    folded[0].sum().backward()
+    assert model.embeddings.weight.grad[0].abs().sum() == 0  # padding stays zero
+
+
+def test_token_dropout_hides_known_tokens_in_training_only():
+    ids = torch.randint(2, 20, (50, 40))
+    ids[:, 30:] = 0
+    torch.manual_seed(0)
+    dropped = drop_tokens(ids, 0.25)
+    changed = dropped != ids
+    assert (dropped[:, 30:] == 0).all() and (dropped[changed] == 1).all()
+    assert 0.2 < changed[:, :30].float().mean() < 0.3
+    model = module("rnn", token_dropout=0.5)
+    lengths = torch.full((50,), 30)
+    assert torch.equal(model.eval()(ids, lengths), model(ids, lengths))
+    assert not torch.equal(model.train()(ids, lengths), model.eval()(ids, lengths))
 
 
 @pytest.mark.parametrize("arch", ["cnn", "rnn"])
@@ -108,6 +142,15 @@ def test_fit_is_deterministic_and_reloads(arch, tmp_path):
     assert len(first.history) == 2
     first.save(tmp_path)
     assert np.array_equal(NeuralTagger.load(tmp_path).predict_scores(TEXTS), scores)
+
+
+def test_an_artifact_from_another_version_is_one_clear_line(tmp_path):
+    tagger("cnn").fit(TEXTS, Y, val=(TEXTS, Y)).save(tmp_path)
+    saved = json.loads((tmp_path / "model.json").read_text())
+    del saved["hparams"]["token_dropout"]
+    (tmp_path / "model.json").write_text(json.dumps(saved))
+    with pytest.raises(TagbenchError, match="model.json has no hyper-parameter 'token_dropout'"):
+        NeuralTagger.load(tmp_path)
 
 
 def test_length_grouped_batches_cover_every_index_once():

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import REPO, run_stage
+from conftest import REPO, run_stage, set_params, tiny_bert
 from tagbench import data, metrics
 
 TAGBENCH = str(Path(sys.executable).parent / "tagbench")
@@ -16,14 +16,20 @@ TAGBENCH = str(Path(sys.executable).parent / "tagbench")
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    """A project folder with tfidf_svm and rule_based trained through the real stages."""
+    """A project folder with tfidf_svm, rule_based and tiny rnn and transformer models (a
+    random BERT made here) trained through the real stages."""
     root = tmp_path_factory.mktemp("predict")
     (root / "params.yaml").write_text((REPO / "params.yaml").read_text())
+    bert = tiny_bert(root / "tiny-bert")
+    set_params(root / "params.yaml", **{
+        "rnn.num_epochs": 1, "rnn.embedding_dim": 8, "rnn.rnn_hidden_dim": 8,
+        "rnn.hidden_dim": 8, "transformer.model": str(bert), "transformer.num_epochs": 1})
     (root / "data").mkdir()
     (root / "data" / "raw").symlink_to(REPO / "data" / "raw")
-    steps = [("preprocess",), ("stem",), ("split",), ("train", "tfidf_svm"),
-             ("train", "rule_based"), ("threshold", "tfidf_svm"), ("evaluate", "tfidf_svm"),
-             ("threshold", "rule_based_stemmed"), ("evaluate", "rule_based_stemmed")]
+    steps = [("preprocess",), ("stem",), ("split",), ("class_weights",), ("train", "tfidf_svm"),
+             ("train", "rule_based"), ("train", "rnn"), ("train", "transformer")]
+    steps += [(stage, name) for name in ("tfidf_svm", "rule_based_stemmed", "rnn", "transformer")
+              for stage in ("threshold", "evaluate")]
     for step in steps:
         result = run_stage(root, *step)
         assert result.returncode == 0, result.stderr
@@ -34,7 +40,7 @@ def tagbench(root, *args, stdin=None):
     return subprocess.run([TAGBENCH, *args], cwd=root, input=stdin, capture_output=True)
 
 
-@pytest.mark.parametrize("name", ["tfidf_svm", "rule_based_stemmed"])
+@pytest.mark.parametrize("name", ["tfidf_svm", "rule_based_stemmed", "rnn", "transformer"])
 def test_predict_agrees_with_evaluate_to_the_last_digit(project, name, monkeypatch):
     monkeypatch.chdir(project)
     from tagbench.predict import Tagger

@@ -1,3 +1,7 @@
+import json
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 import torch
@@ -111,3 +115,40 @@ def test_packaged_minilm_scores_a_sentence(tmp_path):
     scores = model.predict_scores(["transfer learning with bert for text classification"])
     assert scores.shape == (1, 3) and np.isfinite(scores).all()
     assert model.module.encoder.config.num_hidden_layers == 6
+
+
+def test_plain_bert_encoder_computes_what_transformers_does(bert):
+    from transformers import AutoModel
+
+    from tagbench.models.bert import BertEncoder, supports
+
+    reference = AutoModel.from_pretrained(bert).eval()
+    config = reference.config.to_dict()
+    assert supports(config)
+    plain = BertEncoder(config).eval()
+    plain.load_state_dict(reference.state_dict())  # BertModel's names, q/k/v separate
+    ids = torch.randint(5, 40, (3, 11))
+    real = torch.arange(11)[None, :] < torch.tensor([11, 6, 2])[:, None]
+    with torch.no_grad():
+        expected = reference(input_ids=ids, attention_mask=real.long()).last_hidden_state
+        assert torch.allclose(plain(ids, real.long())[real], expected[real], atol=1e-5)
+
+
+def test_a_saved_bert_is_scored_without_importing_transformers(bert, tmp_path):
+    tagger(bert).fit(TEXTS, Y, val=(TEXTS, Y)).save(tmp_path)
+    check = (f"import sys; from tagbench.models.transformer import TransformerTagger; "
+             f"m = TransformerTagger.load({str(tmp_path)!r}); "
+             f"assert type(m.module.encoder).__name__ == 'BertEncoder'; "
+             f"assert m.predict_scores(['graph nets']).shape == (1, 3); "
+             f"assert 'transformers' not in sys.modules, 'transformers was imported'")
+    subprocess.run([sys.executable, "-c", check], check=True)
+
+
+def test_an_encoder_the_plain_bert_cannot_mirror_is_scored_by_transformers(bert, tmp_path):
+    model = tagger(bert).fit(TEXTS, Y, val=(TEXTS, Y))
+    model.save(tmp_path)
+    config = json.loads((tmp_path / "config.json").read_text())
+    (tmp_path / "config.json").write_text(json.dumps({**config, "hidden_act": "relu"}))
+    reloaded = TransformerTagger.load(tmp_path)
+    assert type(reloaded.module.encoder).__name__ == "BertModel"
+    assert reloaded.predict_scores(TEXTS).shape == Y.shape

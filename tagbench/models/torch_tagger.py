@@ -9,6 +9,7 @@ module(ids, lengths) -> logits.
 import numpy as np
 import torch
 
+from tagbench.errors import TagbenchError
 from tagbench.io import read_json, write_json
 from tagbench.trainer import Trainer, resolve_device, score, set_seeds
 
@@ -80,7 +81,11 @@ class TorchTagger:
     def load(cls, directory):
         model = cls(**read_json(f"{directory}/model.json"))
         model.load_tokenizer(directory)
-        model.module = model.build_module(pretrained=False, directory=directory)
+        try:
+            model.module = model.build_module(pretrained=False, directory=directory)
+        except KeyError as missing:
+            raise TagbenchError(f"{directory}/model.json has no hyper-parameter {missing}: "
+                                f"another version of tagbench wrote it; run `dvc repro`") from None
         model.module.load_state_dict(torch.load(f"{directory}/weights.pt", weights_only=True))
         return model.eval()
 
