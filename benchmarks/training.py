@@ -23,9 +23,8 @@ from torch import nn
 
 from tagbench import baselines, data, params
 from tagbench.io import read_json
-from tagbench.models.torch_tagger import collate
 from tagbench.tokenizer import Tokenizer
-from tagbench.trainer import Trainer, set_seeds
+from tagbench.trainer import set_seeds
 
 
 class LessonCNN(nn.Module):
@@ -103,11 +102,8 @@ def main():
                                            generator) for _ in range(epochs)]
 
     ours = baselines.build("cnn", {**p, "cnn": config}, classes)
-    ours.fit_tokenizer(train.texts)
-    module = ours.build_module(pretrained=True)
-    trainer = Trainer(module, collate, [weights[c] for c in classes], config, name="cnn")
-    trainer.fit(ours.encode(train.texts, train.y), ours.encode(val.texts, val.y))
-    our_seconds = [row["epoch_seconds"] for row in trainer.history]
+    ours.fit(train.texts, train.y, val=(val.texts, val.y))
+    our_seconds = [row["epoch_seconds"] for row in ours.history]
 
     lesson_median, our_median = statistics.median(lesson_seconds), statistics.median(our_seconds)
     ratio = our_median / lesson_median
