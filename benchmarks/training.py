@@ -23,6 +23,7 @@ from torch import nn
 
 from tagbench import baselines, data, params
 from tagbench.io import read_json
+from tagbench.models.neural import ARCH_KEYS
 from tagbench.tokenizer import Tokenizer
 from tagbench.trainer import set_seeds
 
@@ -92,8 +93,7 @@ def main():
     set_seeds(p["seed"])
 
     tokenizer = Tokenizer("char").fit(train.texts)
-    arch = {k: config[k] for k in ("embedding_dim", "num_filters", "filter_sizes",
-                                   "hidden_dim", "dropout_p")}
+    arch = {k: config[k] for k in ARCH_KEYS["cnn"] if k != "token_dropout"}  # lesson: none
     lesson = LessonCNN(len(tokenizer), len(classes), **arch)
     loss_fn = nn.BCEWithLogitsLoss(weight=torch.tensor([weights[c] for c in classes]))
     encoded = [([tokenizer.encode(t) for t in split.texts], split.y) for split in (train, val)]

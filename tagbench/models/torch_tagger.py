@@ -39,6 +39,19 @@ def padding_mask(ids, lengths):
     return torch.arange(ids.shape[1], device=ids.device)[None, :] >= lengths[:, None]
 
 
+class SavedHparams(dict):
+    """Hyper-parameters read from a model.json: asking for one it lacks is one line naming
+    the file, not a KeyError."""
+
+    def __init__(self, values, path):
+        super().__init__(values)
+        self.path = path
+
+    def __missing__(self, key):
+        raise TagbenchError(f"{self.path} has no hyper-parameter {key!r}: another version of "
+                            f"tagbench wrote it; run `dvc repro`")
+
+
 class TorchTagger:
     """A torch baseline with scikit-learn's shape: fit, predict_scores, save, load."""
 
@@ -80,12 +93,9 @@ class TorchTagger:
     @classmethod
     def load(cls, directory):
         model = cls(**read_json(f"{directory}/model.json"))
+        model.hparams = SavedHparams(model.hparams, f"{directory}/model.json")
         model.load_tokenizer(directory)
-        try:
-            model.module = model.build_module(pretrained=False, directory=directory)
-        except KeyError as missing:
-            raise TagbenchError(f"{directory}/model.json has no hyper-parameter {missing}: "
-                                f"another version of tagbench wrote it; run `dvc repro`") from None
+        model.module = model.build_module(pretrained=False, directory=directory)
         model.module.load_state_dict(torch.load(f"{directory}/weights.pt", weights_only=True))
         return model.eval()
 

@@ -4,7 +4,7 @@ from any local folder or Hugging Face hub id.
 
 transformers is imported only to train and to score non-BERT encoders: a trained BERT-family
 model is scored by the plain-torch `bert.BertEncoder`, its text split by the `tokenizers`
-library, so `tagbench predict` starts in under 3 s instead of 9."""
+library, so `tagbench predict` starts in about 3 s instead of 9."""
 
 import importlib
 import os
