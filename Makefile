@@ -11,7 +11,7 @@ export DVC_NO_ANALYTICS := 1
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install remote pull repro test lint bench ci reproduce-lesson plots compare tune
+.PHONY: install remote pull repro test test-fast lint bench ci reproduce-lesson plots compare tune
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || python3 -m venv $(VENV)
@@ -39,8 +39,13 @@ pull: remote
 repro: pull
 	$(DVC) repro
 
+# Everything, the smoke DAG included (about 6 minutes on 2 cores).
 test: pull
 	$(BIN)/python -m pytest
+
+# The inner loop: unit tests on small real data, no DVC runs, no full-data training (~20 s).
+test-fast: pull
+	$(BIN)/python -m pytest -m "not slow"
 
 lint: install
 	$(BIN)/ruff check .
@@ -63,9 +68,11 @@ compare: install
 	$(DVC) exp show --md --only-changed --drop 'Created|State|Executor'
 
 # A small default grid (sweeps.yaml) for one baseline through DVC's experiment queue, ranked
-# by val macro F1: make tune BASELINE=tfidf_svm
+# by val macro F1: make tune BASELINE=tfidf_svm [JOBS=2]. With JOBS workers at once, each
+# experiment's training takes its share of the cores (params.yaml's threads: 0).
+JOBS ?= 1
 tune: install
-	$(BIN)/tagbench tune $(BASELINE)
+	$(BIN)/tagbench tune $(BASELINE) --jobs $(JOBS)
 
 # What CI runs: lint, tests, the dvc.lock check and the metrics diff.
 ci:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from tagbench.artifacts import TRADEOFFS
+
 RUNS = 3
 TEXT = "Transfer learning with BERT for self-supervised learning"
 TARGETS = {"cnn": 3.0, "transformer": 6.0}
@@ -28,7 +30,7 @@ def cold_start(name):
 
 def main():
     names = yaml.safe_load(Path("params.yaml").read_text())["baselines"]
-    report = Path("metrics/tradeoffs.json")
+    report = TRADEOFFS
     rows = {r["name"]: r for r in json.loads(report.read_text())["baselines"]} \
         if report.exists() else {}
     print(f"| baseline | cold start, median of {RUNS} (s) | target (s) | "

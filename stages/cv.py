@@ -1,14 +1,14 @@
 """Stage cv: k-fold cross-validation of the baselines in cv.baselines (split.folds = k;
 k = 1 writes a stub and costs nothing)."""
 
-from tagbench import cv, params
+from tagbench import artifacts, cv, params
 from tagbench.errors import exits_cleanly
 from tagbench.io import write_json
 
 
 @exits_cleanly
 def main():
-    write_json("metrics/cv.json", cv.cross_validate(params.load()))
+    write_json(artifacts.CV, cv.cross_validate(params.load()))
 
 
 if __name__ == "__main__":

@@ -3,26 +3,26 @@ report and precision-recall curves.  Usage: python stages/evaluate.py <baseline>
 
 import sys
 
-from tagbench import baselines, metrics, plots, thresholds
+from tagbench import artifacts, metrics, plots, thresholds
 from tagbench.errors import exits_cleanly
 from tagbench.io import read_json, write_json
 
 
 @exits_cleanly
 def main(name):
-    record = read_json(baselines.threshold_path(name))
+    record = read_json(artifacts.threshold_path(name))
     results, curves = {}, {}
     for split in ("test", "val"):
-        scores, truth = baselines.load_scores(name, split)
+        scores, truth = artifacts.load_scores(name, split)
         predicted = thresholds.decide(scores, record)
         results[split] = metrics.overall(truth.y, predicted)
         curves[split] = metrics.pr_curve(truth.y, scores)
-        write_json(baselines.REPORTS / name / f"pr_{split}.json", curves[split])
+        write_json(artifacts.REPORTS / name / f"pr_{split}.json", curves[split])
         if split == "test":
-            write_json(baselines.REPORTS / name / "per_class.json",
+            write_json(artifacts.REPORTS / name / "per_class.json",
                        metrics.per_class(truth.y, predicted, truth.classes, truth.ids))
-    write_json(f"metrics/{name}.json", results)
-    plots.pr_curves(curves, baselines.REPORTS / name / "pr_curve.png", title=name)
+    write_json(artifacts.metrics_path(name), results)
+    plots.pr_curves(curves, artifacts.REPORTS / name / "pr_curve.png", title=name)
     print(f"{name}: test macro F1 {results['test']['f1']:.4f}, val {results['val']['f1']:.4f}")
 
 

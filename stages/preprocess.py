@@ -1,6 +1,6 @@
 """Stage preprocess: raw projects + tag vocabulary → cleaned texts, filtered tags, class list."""
 
-from tagbench import data, params
+from tagbench import artifacts, data, params
 from tagbench.errors import exits_cleanly
 from tagbench.io import write_json
 
@@ -15,7 +15,7 @@ def main():
     write_json(data.PROCESSED, records)
     write_json(data.CLASSES, classes)
     write_json(data.VOCABULARY, {c: vocabulary[c] for c in classes})
-    write_json("metrics/data.json", {"version": p["data"]["version"], **stats})
+    write_json(artifacts.DATA_STATS, {"version": p["data"]["version"], **stats})
     print(f"preprocess: {stats['projects']} projects, {stats['classes']} classes "
           f"from {projects_path}")
 

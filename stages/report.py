@@ -6,25 +6,25 @@ import os
 
 from tqdm import tqdm
 
-from tagbench import baselines, data, metrics, params, plots, report, thresholds
+from tagbench import artifacts, data, metrics, params, plots, report, thresholds
 from tagbench.errors import exits_cleanly
 from tagbench.io import read_json, write_json, write_text
 from tagbench.predict import Tagger
 
-OUT = baselines.REPORTS
+OUT = artifacts.REPORTS
 
 
 def evaluate(name, val, test, config):
     """One baseline's report row, its test predictions and its threshold study."""
-    record = read_json(baselines.threshold_path(name))
-    meta = baselines.load_meta(name)
-    val_scores, _ = baselines.load_scores(name, "val")
-    test_scores, _ = baselines.load_scores(name, "test")
+    record = read_json(artifacts.threshold_path(name))
+    meta = artifacts.load_meta(name)
+    val_scores, _ = artifacts.load_scores(name, "val")
+    test_scores, _ = artifacts.load_scores(name, "test")
     predicted = thresholds.decide(test_scores, record)
     tagger = Tagger(name)
     latency_ms, throughput = report.latency(tagger, test.texts)
     row = {"name": name, **metrics.overall(test.y, predicted), "latency_ms": latency_ms,
-           "throughput": throughput, "size_mb": report.folder_mb(baselines.model_dir(name)),
+           "throughput": throughput, "size_mb": report.folder_mb(artifacts.model_dir(name)),
            "parameters": int(tagger.model.num_parameters()),
            "train_seconds": meta["train_seconds"]}
     study = thresholds.study(meta, (val.y, val_scores), (test.y, test_scores),
@@ -37,7 +37,7 @@ def main():
     p = params.load()
     val, test = data.load_split("val"), data.load_split("test")
     rows, predictions, curves, studies = [], {}, {}, {}
-    for name in tqdm(p["baselines"], desc="report"):
+    for name in tqdm(p["baselines"], desc="report", disable=None):
         row, predictions[name], scores, studies[name] = evaluate(name, val, test, p["threshold"])
         rows.append(row)
         curves[name] = metrics.pr_curve(test.y, scores)
@@ -48,16 +48,16 @@ def main():
     rows.sort(key=lambda r: -r["f1"])
     front = report.pareto_front(rows)
     choice = report.recommend(rows, p["report"]["max_latency_ms"], p["report"]["max_size_mb"])
-    context = {**read_json("metrics/data.json"), "seed": p["seed"], "test_size": len(test.y),
+    context = {**read_json(artifacts.DATA_STATS), "seed": p["seed"], "test_size": len(test.y),
                "threshold": p["threshold"]["method"], "resamples": p["report"]["resamples"],
                "machine": f"{os.cpu_count()} CPU cores",
                "train_seconds": sum(r["train_seconds"] for r in rows), **p["report"]}
-    write_json("metrics/tradeoffs.json", {
+    write_json(artifacts.TRADEOFFS, {
         "context": context, "baselines": rows, "pareto_front": front,
         "recommended": choice[0], "within_noise_of_recommended": choice[1],
         "threshold_study": studies})
     write_text(OUT / "tradeoffs.md", report.tradeoffs_markdown(rows, front, choice, context)
-               + report.cv_markdown(read_json("metrics/cv.json"))
+               + report.cv_markdown(read_json(artifacts.CV))
                + report.threshold_study_markdown(studies))
     plots.tradeoff_scatter(rows, front, OUT / "tradeoffs.png")
     per_class = [metrics.per_class_f1(test.y, predictions[r["name"]]) for r in rows]

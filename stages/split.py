@@ -1,6 +1,6 @@
 """Stage split: iterative multi-label stratified train/val/test ids."""
 
-from tagbench import data, params, split
+from tagbench import artifacts, data, params, split
 from tagbench.errors import exits_cleanly
 from tagbench.io import read_json, write_json
 
@@ -14,7 +14,7 @@ def main():
     report = split.label_distribution(records, classes, splits)
     write_json(data.SPLITS, splits)
     write_json("reports/split_distribution.json", report)
-    write_json("metrics/split.json", {
+    write_json(artifacts.SPLIT_STATS, {
         name: {k: v for k, v in r.items() if k != "share"} for name, r in report.items()})
     print("split: " + ", ".join(f"{n} {r['size']}" for n, r in report.items()))
 

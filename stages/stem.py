@@ -10,7 +10,8 @@ from tagbench.io import read_json, write_json
 @exits_cleanly
 def main():
     records = read_json(data.PROCESSED)
-    stemmed = [{**r, "text": text.stem(r["text"])} for r in tqdm(records, desc="stem")]
+    stemmed = [{**r, "text": text.stem(r["text"])}
+               for r in tqdm(records, desc="stem", disable=None)]
     write_json(data.STEMMED, stemmed)
 
 

@@ -3,7 +3,7 @@ Usage: python stages/threshold.py <baseline>"""
 
 import sys
 
-from tagbench import baselines, params, thresholds
+from tagbench import artifacts, params, thresholds
 from tagbench.errors import exits_cleanly
 from tagbench.io import write_json
 
@@ -11,10 +11,10 @@ from tagbench.io import write_json
 @exits_cleanly
 def main(name):
     config = params.load()["threshold"]
-    meta = baselines.load_meta(name)
-    scores, val = baselines.load_scores(name, "val")
+    meta = artifacts.load_meta(name)
+    scores, val = artifacts.load_scores(name, "val")
     choice = thresholds.choose(val.y, scores, meta, config)
-    write_json(baselines.threshold_path(name), choice)
+    write_json(artifacts.threshold_path(name), choice)
     print(f"{name}: {choice['method']} threshold {choice.get('global', choice['threshold'])}")
 
 

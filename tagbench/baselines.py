@@ -1,9 +1,4 @@
-"""Where each baseline lives on disk, how it is built from params, and how it is loaded back.
-
-models/<baseline>/model/         the artifact (model.json, weights) plus meta.json
-models/<baseline>/threshold.json the decision threshold chosen on val
-data/predictions/<baseline>/     val.npy and test.npy: scores (or 0/1 labels) per class
-"""
+"""How each baseline is built from params, trained, saved and loaded back (where: artifacts)."""
 
 import os
 import shutil
@@ -11,14 +6,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from tagbench import data
+from tagbench import data, threads
+from tagbench.artifacts import REPORTS, load_meta, model_dir, predictions_path
 from tagbench.errors import TagbenchError
-from tagbench.io import default_mode, load_array, read_json, save_array, write_json
+from tagbench.io import default_mode, read_json, save_array, write_json
 from tagbench.models import model_class
 
-MODELS = Path("models")
-PREDICTIONS = Path("data/predictions")
-REPORTS = Path("reports")
 FAMILIES = {
     "random": ["random_uniform", "random_weighted"],
     "rule_based": ["rule_based_unstemmed", "rule_based_stemmed"],
@@ -26,38 +19,36 @@ FAMILIES = {
 TORCH_KINDS = {"cnn": "neural", "rnn": "neural", "transformer": "transformer"}
 
 
-def model_dir(name):
-    return MODELS / name / "model"
-
-
-def threshold_path(name):
-    return MODELS / name / "threshold.json"
-
-
-def predictions_path(name, split):
-    return PREDICTIONS / name / f"{split}.npy"
-
-
 def family_members(family):
     """The baselines one training stage builds: random and rule_based build two variants."""
     return FAMILIES.get(family, [family])
 
 
+def kind(name):
+    """The model kind (a key of models.KINDS) that builds a baseline named as in params.yaml's
+    `baselines`."""
+    for prefix in ("random", "rule_based", "tfidf"):
+        if name.startswith(f"{prefix}_"):
+            return prefix
+    if name in TORCH_KINDS:
+        return TORCH_KINDS[name]
+    raise TagbenchError(f"unknown baseline {name!r}")
+
+
 def build(name, p, classes):
     """A fresh, untrained baseline named as in params.yaml's `baselines`."""
+    cls = model_class(kind(name))
     if name.startswith("random_"):
-        return model_class("random")(classes, strategy=name.removeprefix("random_"))
+        return cls(classes, strategy=name.removeprefix("random_"))
     if name.startswith("rule_based_"):
-        return model_class("rule_based")(
-            classes, read_json(data.VOCABULARY), stemmed=name.endswith("_stemmed"),
-            match=p["rule_based"]["match"])
+        return cls(classes, read_json(data.VOCABULARY), stemmed=name.endswith("_stemmed"),
+                   match=p["rule_based"]["match"])
     if name.startswith("tfidf_"):
         model = name.removeprefix("tfidf_")
-        return model_class("tfidf")(classes, model, p["tfidf"]["vectorizer"], p["tfidf"][model])
-    if name in TORCH_KINDS:
-        return model_class(TORCH_KINDS[name])(classes, name, {**p[name], "seed": p["seed"]},
-                                              class_weights=read_json(data.CLASS_WEIGHTS))
-    raise TagbenchError(f"unknown baseline {name!r}")
+        return cls(classes, model, p["tfidf"]["vectorizer"], p["tfidf"][model],
+                   n_jobs=threads.count(p["threads"]))
+    return cls(classes, name, {**p[name], "seed": p["seed"], "threads": p["threads"]},
+               class_weights=read_json(data.CLASS_WEIGHTS))
 
 
 def save(name, model, train_seconds, text_params):
@@ -79,14 +70,6 @@ def save(name, model, train_seconds, text_params):
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
-
-
-def load_meta(name):
-    path = model_dir(name) / "meta.json"
-    if not path.exists():
-        raise TagbenchError(f"baseline {name!r} is not trained ({path} is missing): "
-                            f"run `dvc repro` to build it")
-    return read_json(path)
 
 
 def load(name):
@@ -132,15 +115,3 @@ def _fit(name, model):
     with Live(f"dvclive/{name}", report=None, save_dvc_exp=False, dvcyaml=None) as live:
         model.fit(train.texts, train.y, val=(val.texts, val.y), live=live)
     training_curves(model.history, REPORTS / name / "training_curves.png", title=name)
-
-
-def load_scores(name, split):
-    """The stored scores of one baseline on one split, with the split's true labels."""
-    scores = load_array(predictions_path(name, split))
-    truth = data.load_split(split)
-    if scores.shape != truth.y.shape:
-        raise TagbenchError(f"{predictions_path(name, split)}: shape {scores.shape} does not "
-                            f"match the {split} split {truth.y.shape}: run `dvc repro`")
-    return scores, truth
-
-

@@ -5,7 +5,7 @@ import json
 import sys
 from pathlib import Path
 
-from tagbench import lesson, lockcheck, params, report
+from tagbench import artifacts, lesson, lockcheck, params, report
 from tagbench.errors import TagbenchError, exits_cleanly
 from tagbench.io import read_json, write_text
 
@@ -17,7 +17,7 @@ def cmd_baselines(args):
     tradeoffs = report.tradeoff_rows()
     recommended = report.recommended_baseline(names)
     for name in names:
-        path = report.METRICS / f"{name}.json"
+        path = artifacts.metrics_path(name)
         if not path.exists():
             print(f"{name:24s} not built: dvc repro evaluate@{name}")
             continue
@@ -58,7 +58,7 @@ def cmd_tune(args):
     grid = tune.default_grid(args.baseline)
     names = tune.queue(args.baseline, grid)
     print(f"queued {len(names)} experiment(s): {', '.join(names)}", flush=True)
-    tune.run_queue()
+    tune.run_queue(jobs=args.jobs)
     print(tune.table_markdown(tune.ranked(args.baseline, list(grid), names)))
     print("keep the best: `dvc exp apply <experiment>`, then `dvc repro` and commit")
 
@@ -76,17 +76,27 @@ def cmd_lesson_report(args):
         raise TagbenchError("the workspace is not a lesson run (data.version=v0, "
                             "split.method=lesson): run `make reproduce-lesson`")
     def test_f1(name):
-        return read_json(report.METRICS / f"{name}.json")["test"]["f1"]
+        return read_json(artifacts.metrics_path(name))["test"]["f1"]
 
     others = [n for n in p["baselines"] if n not in lesson.REPRODUCED and n in lesson.PUBLISHED_F1
-              and (report.METRICS / f"{n}.json").exists()]
+              and (artifacts.metrics_path(n)).exists()]
     write_text(args.out, lesson.reproduction_report(
         {n: test_f1(n) for n in lesson.REPRODUCED}, {n: test_f1(n) for n in others}))
     print(f"wrote {args.out}")
 
 
 def cmd_check_lock(args):
-    """Fail when dvc.lock does not describe the committed code, params and data."""
+    """Fail when a stage's code deps do not follow its imports, or when dvc.lock does not
+    describe the committed code, params and data."""
+    from tagbench import stagedeps
+
+    wrong = stagedeps.mismatches(".", stagedeps.dvc_stages("."))
+    for stage, problems in wrong.items():
+        print(f"{stage}: {'; '.join(problems)}")
+    if wrong:
+        raise TagbenchError(f"dvc.yaml's deps do not follow the imports of {len(wrong)} "
+                            f"stage(s): {', '.join(wrong)}; fix their deps in dvc.yaml")
+    print("dvc.yaml's code deps follow every stage's imports")
     stale = lockcheck.stale_stages(lockcheck.dvc_status())
     for stage, reasons in stale.items():
         print(f"{stage}: {', '.join(reasons)}")
@@ -95,6 +105,12 @@ def cmd_check_lock(args):
                             f"{', '.join(stale)}; run `dvc repro` and commit dvc.lock and "
                             "metrics/")
     print("dvc.lock matches the code, params and data")
+
+
+def positive_int(text):
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
 
 
 def _read_lines(source):
@@ -169,6 +185,8 @@ def parser():
     sub.add_parser("check-lock", help=cmd_check_lock.__doc__).set_defaults(func=cmd_check_lock)
     tune = sub.add_parser("tune", help=cmd_tune.__doc__)
     tune.add_argument("baseline")
+    tune.add_argument("-j", "--jobs", type=positive_int, default=1,
+                      help="experiments run at once (each gets its share of the cores)")
     tune.set_defaults(func=cmd_tune)
     template = sub.add_parser("plots-template", help=cmd_plots_template.__doc__)
     template.add_argument("--node-modules", default="node_modules")

@@ -45,7 +45,7 @@ def cross_validate(p):
     results = {}
     for name in p["cv"]["baselines"]:
         start, scores = time.perf_counter(), []
-        for i, held_out in enumerate(tqdm(held_outs, desc=f"cv {name}", leave=False)):
+        for i, held_out in enumerate(tqdm(held_outs, desc=f"cv {name}", leave=False, disable=None)):
             train_ids = [x for j, fold in enumerate(held_outs) if j != i for x in fold]
             scores.append(fold_score(name, p, train_ids, held_out))
         results[name] = {"val_f1_mean": float(np.mean(scores)),

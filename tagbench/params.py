@@ -85,6 +85,7 @@ TRAINER = {
 
 SCHEMA = {
     "seed": Int(0),
+    "threads": Int(0),
     "data": {
         "version": Choice("v0", "v1", "v2"),
         "sample": Int(0),

@@ -5,7 +5,7 @@ import json
 
 import numpy as np
 
-from tagbench import baselines, text, thresholds
+from tagbench import artifacts, baselines, text, thresholds
 from tagbench.errors import TagbenchError
 from tagbench.io import read_json
 
@@ -16,13 +16,13 @@ class Tagger:
     def __init__(self, name):
         self.name = name
         self.model, self.meta = baselines.load(name)
-        path = baselines.threshold_path(name)
+        path = artifacts.threshold_path(name)
         if not path.exists():
             raise TagbenchError(f"{path} is missing: run `dvc repro threshold@{name}`")
         self.threshold = read_json(path)
         self.classes = self.meta["classes"]
         if list(self.model.classes) != self.classes:
-            raise TagbenchError(f"{baselines.model_dir(name)}: the model and its meta.json "
+            raise TagbenchError(f"{artifacts.model_dir(name)}: the model and its meta.json "
                                 f"name different class lists: run `dvc repro`")
         cut = self.threshold["threshold"]
         if isinstance(cut, list) and len(cut) != len(self.classes):

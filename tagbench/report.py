@@ -8,11 +8,8 @@ from pathlib import Path
 import numpy as np
 
 from tagbench import lesson
-from tagbench.baselines import REPORTS
+from tagbench.artifacts import METRICS, REPORTS, TRADEOFFS, metrics_path
 from tagbench.io import read_json
-
-METRICS = Path("metrics")
-TRADEOFFS = METRICS / "tradeoffs.json"
 
 
 def tradeoff_rows():
@@ -28,7 +25,7 @@ def recommended_baseline(names):
     choice = read_json(TRADEOFFS)["recommended"] if TRADEOFFS.exists() else None
     if choice in names:
         return choice
-    paths = {n: METRICS / f"{n}.json" for n in names}
+    paths = {n: metrics_path(n) for n in names}
     scored = [(read_json(path)["val"]["f1"], n) for n, path in paths.items() if path.exists()]
     return max(scored)[1] if scored else None
 

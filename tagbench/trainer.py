@@ -10,7 +10,6 @@ per-epoch logging with dvclive.
 
 import copy
 import math
-import os
 import random
 import time
 
@@ -31,7 +30,6 @@ def set_seeds(seed):
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-    torch.set_num_threads(os.cpu_count() or 1)
 
 
 def length_grouped_batches(lengths, batch_size, rng=None, chunk_batches=20):
@@ -129,7 +127,9 @@ class Trainer:
         self.model.train()
         total, count = 0.0, 0
         batches = length_grouped_batches(data.lengths, self.config["batch_size"], rng)
-        for indices in tqdm(batches, desc=f"{self.name} epoch {epoch}", leave=False):
+        # a bar on a terminal only: in DVC's and CI's logs, the one line per epoch below
+        for indices in tqdm(batches, desc=f"{self.name} epoch {epoch}", leave=False,
+                            disable=None):
             batch, targets = self.collate(indices, data)
             self.optimizer.zero_grad()
             logits = self.model(**{k: v.to(self.device) for k, v in batch.items()})

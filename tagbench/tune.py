@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from tagbench.artifacts import metrics_path
 from tagbench.errors import TagbenchError
 
 SWEEPS = Path("sweeps.yaml")
@@ -45,9 +46,10 @@ def queue(name, grid):
     return re.findall(r"Queued experiment '([^']+)'", out)
 
 
-def run_queue(poll_seconds=5):
-    """Start one queue worker and wait until nothing is queued or running."""
-    dvc("queue", "start", "-j", "1")
+def run_queue(poll_seconds=5, jobs=1):
+    """Start `jobs` queue workers and wait until nothing is queued or running. Each
+    experiment's training then takes its share of the cores (params.yaml's threads: 0)."""
+    dvc("queue", "start", "-j", str(jobs))
     while True:
         status = dvc("queue", "status").splitlines()
         left = sum("Queued" in line or "Running" in line for line in status)
@@ -68,7 +70,7 @@ def ranked(name, keys, experiments):
             data = exp["revs"][0]["data"]
             if exp["revs"][0].get("error") or data.get("status") == "Failed":
                 continue
-            metrics = data.get("metrics", {}).get(f"metrics/{name}.json", {}).get("data")
+            metrics = data.get("metrics", {}).get(str(metrics_path(name)), {}).get("data")
             if not metrics:
                 continue
             values = flat_params(data["params"]["params.yaml"]["data"], keys)

@@ -1,3 +1,4 @@
+import os
 import shutil
 import subprocess
 import sys
@@ -9,6 +10,9 @@ import yaml
 from tagbench import data
 
 REPO = Path(__file__).resolve().parents[1]
+# Read once, when huggingface_hub is imported: without it a missing model retries the hub.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
 @pytest.fixture(scope="session")
@@ -78,3 +82,61 @@ def tiny_bert(directory):
     torch.manual_seed(0)
     BertModel(config).save_pretrained(directory)
     return directory
+
+
+BIN = Path(sys.executable).parent
+NO_NETWORK = Path(__file__).parent / "nonet"  # its sitecustomize refuses sockets
+# The smoke DAG's params: every baseline, on a sample of v1, with tiny models.
+SMALL = {"data.sample": 500, "data.min_tag_freq": 15, "tfidf.rf.n_estimators": 10,
+         "tfidf.gbm.n_estimators": 5,
+         "cnn.num_epochs": 2, "cnn.embedding_dim": 16, "cnn.num_filters": 8,
+         "cnn.filter_sizes": [2, 3], "cnn.hidden_dim": 16,
+         "rnn.num_epochs": 2, "rnn.embedding_dim": 16, "rnn.rnn_hidden_dim": 16,
+         "rnn.hidden_dim": 16, "transformer.num_epochs": 2, "transformer.batch_size": 16,
+         "report.resamples": 100}
+ENV = {**os.environ, "PATH": f"{BIN}:{os.environ['PATH']}", "DVC_NO_ANALYTICS": "1",
+       "PYTHONPATH": str(NO_NETWORK), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+       "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+       "GIT_COMMITTER_EMAIL": "t@t"}
+
+
+def sh(cwd, *cmd, check=True):
+    result = subprocess.run(cmd, cwd=cwd, env=ENV, capture_output=True, text=True)
+    if check and result.returncode:
+        raise AssertionError(f"{' '.join(cmd)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def remote_url():
+    return os.environ.get("DVC_REMOTE") or str((REPO / ".." / "shared" / "dvc-store").resolve())
+
+
+@pytest.fixture(scope="session")
+def dag(tmp_path_factory):
+    """The working tree's tracked and unignored files, committed to a fresh git repo, with
+    small params, the raw data pulled and the whole DAG reproduced: built once, shared by the
+    smoke and predict tests. A test that changes it puts the committed run back (restore)."""
+    root = tmp_path_factory.mktemp("clone")
+    files = sh(REPO, "git", "ls-files", "-co", "--exclude-standard").stdout.split()
+    for name in files:
+        if (REPO / name).is_file():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, root / name)
+    bert = tiny_bert(tmp_path_factory.mktemp("tiny-bert"))  # a local model: no download
+    set_params(root / "params.yaml", **SMALL, **{"transformer.model": str(bert)})
+    sh(root, "git", "init", "-q")
+    sh(root, "dvc", "remote", "modify", "--local", "store", "url", remote_url())
+    sh(root, "git", "add", "-A")
+    sh(root, "git", "commit", "-qm", "smoke")
+    sh(root, "dvc", "pull", "-q", *map(str, Path(root).glob("data/raw/*/*.dvc")))
+    sh(root, "dvc", "repro")
+    sh(root, "git", "add", "-A")
+    sh(root, "git", "commit", "-qm", "repro")
+    return root
+
+
+def restore(root):
+    """Back to the committed run: params, lock, metrics and curves from git, outputs from
+    the DVC cache."""
+    sh(root, "git", "checkout", "params.yaml", "dvc.lock", "metrics", "dvclive", "reports")
+    sh(root, "dvc", "checkout", "-f")

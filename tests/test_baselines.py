@@ -110,12 +110,12 @@ def test_tfidf_save_load_same_scores(tmp_path, small):
 def test_save_renames_a_complete_artifact_into_place(tmp_path, monkeypatch):
     import os
 
-    from tagbench import baselines
+    from tagbench import artifacts, baselines
 
     monkeypatch.chdir(tmp_path)
     model = RandomTagger(["a", "b"]).fit([], np.zeros((2, 2)))
     baselines.save("random_uniform", model, 0.1, {"lower": True, "stopwords": True})
-    first = baselines.model_dir("random_uniform")
+    first = artifacts.model_dir("random_uniform")
     assert sorted(p.name for p in first.iterdir()) == ["meta.json", "model.json"]
 
     class Broken(RandomTagger):

@@ -20,7 +20,8 @@ TINY = {
 TRAINER = {"input": "cleaned", "tokenizer_level": "char", "min_freq": 1, "max_len": 50,
            "lr": 0.01, "weight_decay": 0.0, "batch_size": 4, "num_epochs": 2, "patience": 5,
            "monitor": "val_loss", "scheduler": "plateau", "scheduler_patience": 2,
-           "warmup_ratio": 0.0, "loss_weighting": "weight", "device": "cpu", "seed": 0}
+           "warmup_ratio": 0.0, "loss_weighting": "weight", "device": "cpu", "seed": 0,
+           "threads": 1}
 TEXTS = ["graph neural nets", "image segmentation", "language models", "object detection",
          "node classification", "text generation", "image generation gan", "graph attention"]
 Y = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 1, 0], [1, 0, 0], [0, 0, 1], [0, 1, 1],
@@ -144,6 +145,17 @@ def test_fit_is_deterministic_and_reloads(arch, tmp_path):
     assert len(first.history) == 2
     first.save(tmp_path)
     assert np.array_equal(NeuralTagger.load(tmp_path).predict_scores(TEXTS), scores)
+
+
+def test_training_uses_the_threads_param_not_the_core_count():
+    before = torch.get_num_threads()
+    try:
+        model = tagger("cnn")
+        model.hparams["threads"] = 3
+        model.fit(TEXTS, Y, val=(TEXTS, Y))
+        assert torch.get_num_threads() == 3
+    finally:
+        torch.set_num_threads(before)
 
 
 def test_an_artifact_from_another_version_is_one_clear_line(tmp_path):

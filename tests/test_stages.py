@@ -2,10 +2,11 @@
 
 import json
 import shutil
+import sys
 
 import pytest
 
-from conftest import REPO, run_stage, set_params
+from conftest import REPO, run_stage, set_params, sh
 
 
 @pytest.fixture
@@ -68,3 +69,9 @@ def test_bad_model_params_stop_before_training(workdir, key, value):
     set_params("params.yaml", **{key: value})
     assert_one_line_error(run_stage(workdir, "train", "tfidf_svm"), key)
     assert not (workdir / "models").exists()
+
+
+def test_the_smoke_runs_stages_have_no_network(tmp_path):
+    code = "import urllib.request; urllib.request.urlopen('http://127.0.0.1:9', timeout=1)"
+    result = sh(tmp_path, sys.executable, "-c", code, check=False)
+    assert "network access attempted" in result.stderr

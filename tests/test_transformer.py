@@ -20,7 +20,7 @@ HPARAMS = {"pooling": "mean", "max_len": 64, "freeze_layers": 0, "dropout_p": 0.
            "head_lr": 1e-2, "weight_decay": 0.01, "batch_size": 4, "num_epochs": 2,
            "patience": 5, "monitor": "val_loss", "scheduler": "linear",
            "scheduler_patience": 2, "warmup_ratio": 0.1, "loss_weighting": "pos_weight",
-           "device": "cpu", "seed": 0}
+           "device": "cpu", "seed": 0, "threads": 1}
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +109,6 @@ def test_short_name_points_into_the_package():
     assert resolve("minilm").endswith("model") and resolve("some/hub-id") == "some/hub-id"
 
 
-@pytest.mark.slow
 def test_packaged_minilm_scores_a_sentence(tmp_path):
     model = untrained("minilm")
     scores = model.predict_scores(["transfer learning with bert for text classification"])

@@ -27,7 +27,7 @@ def vectorizer(p):
         max_features=p["max_features"] or None)
 
 
-def classifier(name, p, random_state, n_jobs=2):
+def classifier(name, p, random_state, n_jobs=1):
     """The scikit-learn estimator for one TF-IDF baseline."""
     if name == "logreg":
         return OneVsRestClassifier(LogisticRegression(
@@ -72,11 +72,12 @@ class TfidfModel:
 
     kind, input, output = "tfidf", "stemmed", "scores"
 
-    def __init__(self, classes, name, vectorizer_params=None, model_params=None, pipeline=None):
+    def __init__(self, classes, name, vectorizer_params=None, model_params=None, pipeline=None,
+                 n_jobs=1):
         self.classes, self.name = list(classes), name
         self.pipeline = pipeline or Pipeline([
             ("tfidf", vectorizer(vectorizer_params)),
-            ("clf", classifier(name, model_params, random_state=global_rng()))])
+            ("clf", classifier(name, model_params, random_state=global_rng(), n_jobs=n_jobs))])
         # LinearSVC's decision_function is a margin: its own predict cuts at 0.
         self.default_threshold = 0.0 if name == "svm" else 0.5
 

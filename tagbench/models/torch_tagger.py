@@ -9,6 +9,7 @@ module(ids, lengths) -> logits.
 import numpy as np
 import torch
 
+from tagbench import threads
 from tagbench.errors import TagbenchError
 from tagbench.io import read_json, write_json
 from tagbench.trainer import Trainer, resolve_device, score, set_seeds
@@ -70,6 +71,7 @@ class TorchTagger:
     def fit(self, texts, y, val, live=None):
         self.fit_tokenizer(texts)
         set_seeds(self.hparams["seed"])
+        torch.set_num_threads(threads.count(self.hparams["threads"]))
         self.module = self.build_module(pretrained=True)
         trainer = Trainer(self.module, collate, [self.class_weights[c] for c in self.classes],
                           self.hparams, live=live, name=self.arch)

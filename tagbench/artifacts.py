@@ -1,0 +1,58 @@
+"""Where the pipeline keeps what it builds, each path named once; dvc.yaml names the same
+paths as the stages' outs (a test checks that they agree).
+
+models/<baseline>/model/         the artifact (model.json, weights) plus meta.json
+models/<baseline>/threshold.json the decision threshold chosen on val
+data/predictions/<baseline>/     val.npy and test.npy: scores (or 0/1 labels) per class
+metrics/<name>.json              the metrics DVC shows (cache: false, in git)
+reports/                         figures and tables people read
+"""
+
+from pathlib import Path
+
+from tagbench import data
+from tagbench.errors import TagbenchError
+from tagbench.io import load_array, read_json
+
+MODELS = Path("models")
+PREDICTIONS = Path("data/predictions")
+REPORTS = Path("reports")
+METRICS = Path("metrics")
+TRADEOFFS = METRICS / "tradeoffs.json"
+CV = METRICS / "cv.json"
+DATA_STATS = METRICS / "data.json"
+SPLIT_STATS = METRICS / "split.json"
+
+
+def model_dir(name):
+    return MODELS / name / "model"
+
+
+def threshold_path(name):
+    return MODELS / name / "threshold.json"
+
+
+def predictions_path(name, split):
+    return PREDICTIONS / name / f"{split}.npy"
+
+
+def metrics_path(name):
+    return METRICS / f"{name}.json"
+
+
+def load_meta(name):
+    path = model_dir(name) / "meta.json"
+    if not path.exists():
+        raise TagbenchError(f"baseline {name!r} is not trained ({path} is missing): "
+                            f"run `dvc repro` to build it")
+    return read_json(path)
+
+
+def load_scores(name, split):
+    """The stored scores of one baseline on one split, with the split's true labels."""
+    scores = load_array(predictions_path(name, split))
+    truth = data.load_split(split)
+    if scores.shape != truth.y.shape:
+        raise TagbenchError(f"{predictions_path(name, split)}: shape {scores.shape} does not "
+                            f"match the {split} split {truth.y.shape}: run `dvc repro`")
+    return scores, truth
