@@ -20,6 +20,8 @@ REPORTS = Path("reports")
 METRICS = Path("metrics")
 TRADEOFFS = METRICS / "tradeoffs.json"
 CV = METRICS / "cv.json"
+NOISE = METRICS / "noise.json"
+NOISE_FLOOR = REPORTS / "noise_floor.json"  # the last opt-in noise run, kept in git
 DATA_STATS = METRICS / "data.json"
 SPLIT_STATS = METRICS / "split.json"
 

@@ -19,13 +19,13 @@ def folds(p):
                            p["seed"])
 
 
-def fold_score(name, p, train_ids, held_out):
-    """Train one baseline on train_ids; its macro F1 on held_out (threshold chosen there, as
-    the pipeline chooses it on val)."""
+def train_and_score(name, p, train_ids, val_ids, test_ids=()):
+    """Train one baseline on train_ids (seeded by p["seed"]), choose its threshold on val_ids
+    as the pipeline does; its macro F1 on val_ids (and on test_ids, when given)."""
     np.random.seed(p["seed"])
     model = baselines.build(name, p, data.load_classes())
     stemmed = model.input == "stemmed"
-    train, val = data.load_ids(train_ids, stemmed), data.load_ids(held_out, stemmed)
+    train, val = data.load_ids(train_ids, stemmed), data.load_ids(val_ids, stemmed)
     if getattr(model, "watches_val", False):
         model.fit(train.texts, train.y, val=(val.texts, val.y))
     else:
@@ -33,7 +33,12 @@ def fold_score(name, p, train_ids, held_out):
     scores = model.predict_scores(val.texts)
     meta = {"output": model.output, "default_threshold": model.default_threshold}
     record = thresholds.choose(val.y, scores, meta, p["threshold"])
-    return metrics.overall(val.y, thresholds.decide(scores, record))["f1"]
+    f1 = {"val": metrics.overall(val.y, thresholds.decide(scores, record))["f1"]}
+    if len(test_ids):
+        test = data.load_ids(test_ids, stemmed)
+        predicted = thresholds.decide(model.predict_scores(test.texts), record)
+        f1["test"] = metrics.overall(test.y, predicted)["f1"]
+    return f1
 
 
 def cross_validate(p):
@@ -47,7 +52,7 @@ def cross_validate(p):
         start, scores = time.perf_counter(), []
         for i, held_out in enumerate(tqdm(held_outs, desc=f"cv {name}", leave=False, disable=None)):
             train_ids = [x for j, fold in enumerate(held_outs) if j != i for x in fold]
-            scores.append(fold_score(name, p, train_ids, held_out))
+            scores.append(train_and_score(name, p, train_ids, held_out)["val"])
         results[name] = {"val_f1_mean": float(np.mean(scores)),
                          "val_f1_std": float(np.std(scores, ddof=1)),
                          "val_f1_folds": [round(s, 6) for s in scores],

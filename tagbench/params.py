@@ -100,6 +100,7 @@ SCHEMA = {
         "folds": Int(1),
     },
     "cv": {"baselines": LIST},
+    "noise": {"seeds": LIST, "split_seeds": LIST, "baselines": LIST},
     "class_weights": {"formula": Choice("inverse", "balanced", "sqrt_ratio")},
     "baselines": LIST,
     "rule_based": {"match": Choice("token", "substring")},

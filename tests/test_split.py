@@ -66,7 +66,8 @@ def test_cv_mean_is_the_mean_of_the_folds(monkeypatch):
 
     scores = iter([0.5, 0.7, 0.6])
     monkeypatch.setattr(cv, "folds", lambda p: [["a"], ["b"], ["c"]])
-    monkeypatch.setattr(cv, "fold_score", lambda name, p, train, held_out: next(scores))
+    monkeypatch.setattr(cv, "train_and_score",
+                        lambda name, p, train, held_out: {"val": next(scores)})
     result = cv.cross_validate({"split": {"folds": 3}, "cv": {"baselines": ["x"]}})
     row = result["baselines"]["x"]
     assert row["val_f1_folds"] == [0.5, 0.7, 0.6] and row["val_f1_mean"] == np.mean([.5, .7, .6])

@@ -1,0 +1,63 @@
+"""The noise floor: how far each baseline's macro F1 moves when nothing but a seed changes.
+
+Opt-in (params.yaml's noise.seeds and noise.split_seeds are empty by default, so `dvc repro`
+pays nothing). Model seeds retrain every baseline on the committed split under each seed;
+split seeds re-split the data (the model seed fixed) and retrain, which also moves val and
+test. Each run chooses its threshold on val, as the pipeline does.
+"""
+
+import time
+
+import numpy as np
+
+from tagbench import cv, data, split
+from tagbench.io import read_json
+
+
+def summary(values):
+    return {"mean": float(np.mean(values)), "std": float(np.std(values, ddof=1)),
+            "min": float(np.min(values)), "max": float(np.max(values))}
+
+
+def spread(runs):
+    """{val: {mean, std, min, max}, test: {...}, runs: [...]} (std is 0 for one run)."""
+    if not runs:
+        return None
+    stats = {s: summary([r[s] for r in runs]) if len(runs) > 1 else
+             {"mean": runs[0][s], "std": 0.0, "min": runs[0][s], "max": runs[0][s]}
+             for s in ("val", "test")}
+    return {**stats, "runs": runs}
+
+
+def split_for(p, seed):
+    records, classes = read_json(data.PROCESSED), data.load_classes()
+    return split.split_ids(records, classes, p["split"]["method"], p["split"]["train_size"],
+                           p["split"]["order"], seed)
+
+
+def run(name, p, splits):
+    f1 = cv.train_and_score(name, p, splits["train"], splits["val"], splits["test"])
+    return {"val": round(f1["val"], 6), "test": round(f1["test"], 6)}
+
+
+def noise_floor(p):
+    """{"seeds", "split_seeds", "baselines": {name: {"seed": spread, "split_seed": spread,
+    "seconds"}}}; empty when no seed is asked for."""
+    seeds, split_seeds = p["noise"]["seeds"], p["noise"]["split_seeds"]
+    result = {"seeds": seeds, "split_seeds": split_seeds, "baselines": {}}
+    if not seeds and not split_seeds:
+        return result
+    committed = read_json(data.SPLITS)
+    other_splits = {s: split_for(p, s) for s in split_seeds}
+    for name in p["noise"]["baselines"]:
+        start = time.perf_counter()
+        by_seed = [{"seed": s, **run(name, {**p, "seed": s}, committed)} for s in seeds]
+        by_split = [{"split_seed": s, **run(name, p, other_splits[s])} for s in split_seeds]
+        row = {"seed": spread(by_seed), "split_seed": spread(by_split),
+               "seconds": round(time.perf_counter() - start, 1)}
+        result["baselines"][name] = row
+        print(f"noise {name}: " + "; ".join(
+            f"{kind} test macro F1 {row[kind]['test']['mean']:.4f} ± "
+            f"{row[kind]['test']['std']:.4f}" for kind in ("seed", "split_seed") if row[kind])
+            + f" ({row['seconds']:.0f} s)", flush=True)
+    return result
