@@ -11,7 +11,8 @@ export DVC_NO_ANALYTICS := 1
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install remote pull repro test test-fast lint bench ci reproduce-lesson plots compare tune
+.PHONY: install remote pull repro test test-fast lint bench ci reproduce-lesson plots compare tune \
+	noise compare-versions
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || python3 -m venv $(VENV)
@@ -60,12 +61,32 @@ plots: install
 	$(DVC) plots show -o dvc_plots
 	@echo "open dvc_plots/index.html"
 
-# Review a change: the metrics against REV (default: the previous commit), sorted, and the
-# experiments of this commit with only the columns that differ.
+# Review a change: every baseline's test macro F1 against REV (default: the previous commit)
+# with a 95% paired-bootstrap interval of the difference and a verdict against its noise,
+# then the experiments of this commit with only the columns that differ.
 REV ?= HEAD~1
 compare: install
-	$(DVC) metrics diff --md $(REV) | sort
+	$(BIN)/tagbench compare $(REV) workspace
 	$(DVC) exp show --md --only-changed --drop 'Created|State|Executor'
+
+# The noise floor: every baseline retrained under 5 model seeds and 3 split seeds, as one DVC
+# experiment in a temporary copy (about 45 minutes on 2 cores); the result is kept in git as
+# reports/noise_floor.json and .md, which `tagbench compare` and CI read.
+noise: pull
+	name=noise-$$(date +%Y%m%d-%H%M%S) && \
+	$(DVC) exp run --temp -n $$name -S 'noise.seeds=[1,2,3,4,5]' -S 'noise.split_seeds=[1,2,3]' \
+		noise && \
+	$(BIN)/tagbench noise-floor $$name
+
+# The whole pipeline on another data version (default v2) as a DVC experiment in a temporary
+# copy (about 10 minutes), kept as the git branch data-<version>-<date>, then
+# reports/dataset_versions.md from it and the committed run.
+VERSION ?= v2
+compare-versions: pull
+	name=data-$(VERSION)-$$(date +%Y%m%d-%H%M%S) && \
+	$(DVC) exp run --temp -n $$name -S data.version=$(VERSION) && \
+	$(DVC) exp branch $$name $$name && \
+	$(BIN)/tagbench dataset-versions HEAD $$name
 
 # A small default grid (sweeps.yaml) for one baseline through DVC's experiment queue, ranked
 # by val macro F1: make tune BASELINE=tfidf_svm [JOBS=2]. With JOBS workers at once, each

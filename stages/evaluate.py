@@ -1,5 +1,6 @@
-"""Stage evaluate: apply a baseline's threshold to val and test; write its metrics, per-class
-report and precision-recall curves.  Usage: python stages/evaluate.py <baseline>"""
+"""Stage evaluate: apply a baseline's threshold to val and test; write its metrics, each
+project's predicted tags (small, in git, for `tagbench compare`), its per-class report and
+precision-recall curves.  Usage: python stages/evaluate.py <baseline>"""
 
 import sys
 
@@ -11,17 +12,19 @@ from tagbench.io import read_json, write_json
 @exits_cleanly
 def main(name):
     record = read_json(artifacts.threshold_path(name))
-    results, curves = {}, {}
+    results, curves, tags = {}, {}, {}
     for split in ("test", "val"):
         scores, truth = artifacts.load_scores(name, split)
         predicted = thresholds.decide(scores, record)
         results[split] = metrics.overall(truth.y, predicted)
         curves[split] = metrics.pr_curve(truth.y, scores)
+        tags[split] = artifacts.project_tags(truth.ids, truth.y, predicted)
         write_json(artifacts.REPORTS / name / f"pr_{split}.json", curves[split])
         if split == "test":
             write_json(artifacts.REPORTS / name / "per_class.json",
                        metrics.per_class(truth.y, predicted, truth.classes, truth.ids))
     write_json(artifacts.metrics_path(name), results)
+    write_json(artifacts.tags_path(name), {"classes": truth.classes, **tags}, indent=None)
     plots.pr_curves(curves, artifacts.REPORTS / name / "pr_curve.png", title=name)
     print(f"{name}: test macro F1 {results['test']['f1']:.4f}, val {results['val']['f1']:.4f}")
 

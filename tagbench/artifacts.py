@@ -10,6 +10,8 @@ reports/                         figures and tables people read
 
 from pathlib import Path
 
+import numpy as np
+
 from tagbench import data
 from tagbench.errors import TagbenchError
 from tagbench.io import load_array, read_json
@@ -40,6 +42,31 @@ def predictions_path(name, split):
 
 def metrics_path(name):
     return METRICS / f"{name}.json"
+
+
+TAGS = METRICS / "tags"  # per project: true and predicted tags (`tagbench compare` reads them)
+
+
+def tags_path(name):
+    return TAGS / f"{name}.json"
+
+
+def project_tags(ids, y_true, y_pred):
+    """One split's projects as {ids, true, predicted}, tags as class indices: small enough
+    for git, so two commits compare from git alone."""
+    return {"ids": list(ids), "true": [np.flatnonzero(row).tolist() for row in y_true],
+            "predicted": [np.flatnonzero(row).tolist() for row in y_pred]}
+
+
+def tag_matrices(split_tags, classes):
+    """(ids, y_true, y_pred) back from project_tags."""
+    def matrix(rows):
+        y = np.zeros((len(rows), len(classes)), dtype=np.uint8)
+        for i, row in enumerate(rows):
+            y[i, row] = 1
+        return y
+
+    return split_tags["ids"], matrix(split_tags["true"]), matrix(split_tags["predicted"])
 
 
 def load_meta(name):

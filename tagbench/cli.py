@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tagbench import artifacts, lesson, lockcheck, params, report
 from tagbench.errors import TagbenchError, exits_cleanly
-from tagbench.io import read_json, write_text
+from tagbench.io import read_json, write_json, write_text
 
 
 def cmd_baselines(args):
@@ -61,6 +61,49 @@ def cmd_tune(args):
     tune.run_queue(jobs=args.jobs)
     print(tune.table_markdown(tune.ranked(args.baseline, list(grid), names)))
     print("keep the best: `dvc exp apply <experiment>`, then `dvc repro` and commit")
+
+
+def cmd_compare(args):
+    """Every baseline's test macro F1 in two revisions (git revisions, experiments or the
+    workspace), the difference with a 95% bootstrap interval, and a verdict against noise."""
+    from tagbench import compare
+
+    result = compare.compare(args.a, args.b, resamples=args.resamples)
+    print(compare.markdown(result), end="")
+    if args.check:
+        failures = compare.reproduction_failures(result)
+        for line in failures:
+            print(line, file=sys.stderr)
+        if failures:
+            raise TagbenchError(f"{len(failures)} baseline(s) moved beyond their noise floor "
+                                f"between {args.a} and {args.b} (see above)")
+        print(f"every baseline of {args.b} reproduces {args.a} within its noise floor")
+
+
+def cmd_versions(args):
+    """Write reports/dataset_versions.md from two runs kept in git (a commit, an experiment
+    or the workspace on each data version)."""
+    from tagbench import versions
+
+    a, b = versions.side(args.a, args.resamples, 0), versions.side(args.b, args.resamples, 0)
+    change = versions.relabelling(a["data"]["version"], b["data"]["version"])
+    write_text(args.out, versions.markdown(a, b, change, versions.best_on_val(a)))
+    print(f"wrote {args.out}")
+
+
+def cmd_noise_floor(args):
+    """Keep a noise run's metrics/noise.json (from an experiment or revision) as the
+    committed noise floor: reports/noise_floor.json and .md (`make noise` calls it)."""
+    from tagbench import compare, noise
+
+    text = compare.read_at(compare.resolve(args.rev), artifacts.NOISE)
+    result = json.loads(text) if text else {}
+    if not result.get("baselines"):
+        raise TagbenchError(f"{args.rev} has no noise run in {artifacts.NOISE}: run "
+                            f"`make noise`")
+    write_json(artifacts.NOISE_FLOOR, {"source": args.rev, **result})
+    write_text(artifacts.NOISE_FLOOR.with_suffix(".md"), noise.markdown(result, args.rev))
+    print(f"wrote {artifacts.NOISE_FLOOR} and its .md")
 
 
 def cmd_preset(args):
@@ -176,6 +219,24 @@ def parser():
     readme = sub.add_parser("readme", help=cmd_readme.__doc__)
     readme.add_argument("path", nargs="?", default="README.md")
     readme.set_defaults(func=cmd_readme)
+    compare = sub.add_parser("compare", help=cmd_compare.__doc__)
+    compare.add_argument("a", nargs="?", default="HEAD",
+                         help="git revision, experiment name or 'workspace' (default HEAD)")
+    compare.add_argument("b", nargs="?", default="workspace", help="the same (default workspace)")
+    compare.add_argument("--resamples", type=positive_int, default=1000)
+    compare.add_argument("--check", action="store_true",
+                         help="exit 2 when a deterministic baseline moved at all or a "
+                         "stochastic one beyond its seed noise floor (CI's reproduction check)")
+    compare.set_defaults(func=cmd_compare)
+    noise_floor = sub.add_parser("noise-floor", help=cmd_noise_floor.__doc__)
+    noise_floor.add_argument("rev", help="the experiment (or revision) that ran the noise stage")
+    noise_floor.set_defaults(func=cmd_noise_floor)
+    data_versions = sub.add_parser("dataset-versions", help=cmd_versions.__doc__)
+    data_versions.add_argument("a", help="the run on one data version (revision, experiment)")
+    data_versions.add_argument("b", help="the run on the other")
+    data_versions.add_argument("--resamples", type=positive_int, default=1000)
+    data_versions.add_argument("--out", default="reports/dataset_versions.md")
+    data_versions.set_defaults(func=cmd_versions)
     preset = sub.add_parser("preset", help=cmd_preset.__doc__)
     preset.add_argument("path")
     preset.set_defaults(func=cmd_preset)

@@ -47,9 +47,9 @@ def _atomic_write(path, write):
         raise
 
 
-def write_json(path, obj):
-    """Write obj as indented, key-sorted JSON, atomically."""
-    text = json.dumps(obj, indent=2, sort_keys=True) + "\n"
+def write_json(path, obj, indent=2):
+    """Write obj as key-sorted JSON (indented, unless indent is None), atomically."""
+    text = json.dumps(obj, indent=indent, sort_keys=True) + "\n"
     _atomic_write(path, lambda f: f.write(text.encode("utf-8")))
 
 

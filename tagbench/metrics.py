@@ -54,23 +54,40 @@ def pr_curve(y_true, scores, points=101):
             for r, i in zip(grid[keep], at[keep])]
 
 
-def bootstrap_macro_f1(y_true, predictions, resamples=1000, seed=0):
-    """95% intervals of macro F1 over examples resampled with replacement; every prediction
-    set (name -> 0/1 matrix) is scored on the same resamples. name -> (low, high)."""
+def resample_counts(n, resamples, seed):
+    """(resamples, n): how often each of n examples is drawn in each bootstrap resample."""
     rng = np.random.RandomState(seed)
-    n = len(y_true)
-    counts = np.stack([np.bincount(rng.randint(0, n, n), minlength=n)
-                       for _ in range(resamples)])  # (resamples, examples)
-    truth = np.asarray(y_true, dtype=bool)
-    intervals = {}
-    for name, predicted in predictions.items():
-        predicted = np.asarray(predicted, dtype=bool)
-        tp = counts @ (truth & predicted)
-        wrong = counts @ (truth ^ predicted)  # fp + fn
-        with np.errstate(divide="ignore", invalid="ignore"):
-            f1 = np.where(2 * tp + wrong > 0, 2 * tp / (2 * tp + wrong), 0.0).mean(axis=1)
-        intervals[name] = tuple(float(q) for q in np.percentile(f1, [2.5, 97.5]))
-    return intervals
+    return np.stack([np.bincount(rng.randint(0, n, n), minlength=n) for _ in range(resamples)])
+
+
+def resampled_macro_f1(y_true, y_pred, counts):
+    """Macro F1 (zero for a class with no positive and no prediction, as sklearn's
+    zero_division=0) on each resample given by counts (resample_counts)."""
+    truth, predicted = np.asarray(y_true, dtype=bool), np.asarray(y_pred, dtype=bool)
+    tp = counts @ (truth & predicted)
+    wrong = counts @ (truth ^ predicted)  # fp + fn
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(2 * tp + wrong > 0, 2 * tp / (2 * tp + wrong), 0.0).mean(axis=1)
+
+
+def interval(samples, level=0.95):
+    """The central `level` percentile interval of bootstrap samples: (low, high)."""
+    tail = 100 * (1 - level) / 2
+    return tuple(float(q) for q in np.percentile(samples, [tail, 100 - tail]))
+
+
+def one_sided_p(better, worse):
+    """The one-sided bootstrap p-value of "better beats worse", given their scores on the
+    same resamples: the share of resamples where it does not."""
+    return float(np.mean(np.asarray(better) - np.asarray(worse) <= 0))
+
+
+def bootstrap_macro_f1(y_true, predictions, resamples=1000, seed=0):
+    """Macro F1 of every prediction set (name -> 0/1 matrix) on the same bootstrap resamples
+    of the examples, so that differences between them are paired. name -> (resamples,)."""
+    counts = resample_counts(len(y_true), resamples, seed)
+    return {name: resampled_macro_f1(y_true, predicted, counts)
+            for name, predicted in predictions.items()}
 
 
 def per_class_f1(y_true, y_pred):

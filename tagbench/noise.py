@@ -61,3 +61,22 @@ def noise_floor(p):
             f"{row[kind]['test']['std']:.4f}" for kind in ("seed", "split_seed") if row[kind])
             + f" ({row['seconds']:.0f} s)", flush=True)
     return result
+
+
+def markdown(result, source):
+    """The noise table for reports/noise_floor.md and the README."""
+    lines = [f"Every baseline retrained under model seeds {result['seeds']} on the committed "
+             f"split, and under split seeds {result['split_seeds']} (model seed fixed), "
+             f"threshold chosen on val each time; from `{source}`. Macro F1: mean ± std "
+             f"[min, max].", "",
+             "| baseline | model seeds: val | model seeds: test | split seeds: val | "
+             "split seeds: test | seconds |", "|---|---|---|---|---|---|"]
+
+    def cell(stats):
+        return f"{stats['mean']:.3f} ± {stats['std']:.3f} [{stats['min']:.3f}, {stats['max']:.3f}]"
+
+    for name, row in result["baselines"].items():
+        cells = [cell(row[kind][s]) if row[kind] else "" for kind in ("seed", "split_seed")
+                 for s in ("val", "test")]
+        lines.append(f"| {name} | {' | '.join(cells)} | {row['seconds']:.0f} |")
+    return "\n".join(lines) + "\n"

@@ -138,7 +138,8 @@ SCHEMA = {
                     "dropout_p": Num(0, 1, open_high=True)},
     "threshold": {"method": Choice("global", "per_class", "fixed"), "min_support": Int(1),
                   "at_least_one": BOOL},
-    "report": {"max_latency_ms": POSITIVE, "max_size_mb": POSITIVE, "resamples": Int(100)},
+    "report": {"max_latency_ms": POSITIVE, "max_size_mb": POSITIVE, "resamples": Int(100),
+               "alpha": Num(0, 1, open_low=True, open_high=True)},
 }
 
 

@@ -56,23 +56,35 @@ def heatmap(values, rows, columns, path, title=""):
     save(fig, path)
 
 
-def tradeoff_scatter(rows, front, path):
-    """Macro F1 against latency (log x), marker area by model size, the Pareto front drawn,
-    every point labelled. rows: dicts with name, f1, latency_ms, size_mb."""
-    fig, ax = plt.subplots(figsize=(8, 5.5))
+def tradeoff_scatter(rows, front, path, recommended=None):
+    """Test macro F1 with its 95% interval as an error bar against latency (log x), marker
+    area by model size, the Pareto front drawn, every point labelled where it can be read
+    (adjustText moves crowded labels apart, with a line to their point).
+    rows: dicts with name, f1, f1_low, f1_high, latency_ms, size_mb."""
+    from adjustText import adjust_text
+
+    fig, ax = plt.subplots(figsize=(9, 6))
+    x, y = [r["latency_ms"] for r in rows], [r["f1"] for r in rows]
     sizes = [30 + 400 * (r["size_mb"] / max(max(x["size_mb"] for x in rows), 1e-9)) ** 0.5
              for r in rows]
-    ax.scatter([r["latency_ms"] for r in rows], [r["f1"] for r in rows], s=sizes, alpha=0.5)
-    for r in rows:
-        ax.annotate(r["name"], (r["latency_ms"], r["f1"]), fontsize=7,
-                    xytext=(4, 4), textcoords="offset points")
+    ax.errorbar(x, y, yerr=[[r["f1"] - r["f1_low"] for r in rows],
+                            [r["f1_high"] - r["f1"] for r in rows]],
+                fmt="none", ecolor="grey", elinewidth=1, capsize=3, alpha=0.7,
+                label="95% bootstrap interval")
+    points = ax.scatter(x, y, s=sizes, alpha=0.5)
+    labels = [ax.text(r["latency_ms"], r["f1"], r["name"] + (" (recommended)"
+                      if r["name"] == recommended else ""), fontsize=7,
+                      fontweight="bold" if r["name"] == recommended else "normal")
+              for r in rows]
     on_front = sorted((r for r in rows if r["name"] in front), key=lambda r: r["latency_ms"])
     ax.plot([r["latency_ms"] for r in on_front], [r["f1"] for r in on_front], "r--",
             label="Pareto front (F1, latency, size)")
     ax.set_xscale("log")
     ax.set(xlabel="latency, ms per project at batch 1 (log)", ylabel="test macro F1",
            title="F1 against latency; marker area ~ model size on disk")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="lower right")
+    adjust_text(labels, objects=points, ax=ax, expand=(1.2, 1.6),
+                arrowprops={"arrowstyle": "-", "color": "grey", "lw": 0.5})
     save(fig, path)
 
 

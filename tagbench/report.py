@@ -99,54 +99,128 @@ def pareto_front(rows):
     return [r["name"] for r in rows if not any(beats(o, r) for o in rows)]
 
 
-def recommend(rows, max_latency_ms, max_size_mb):
-    """The best macro F1 within the budgets, and the others whose 95% interval overlaps it."""
-    fitting = [r for r in rows if r["latency_ms"] <= max_latency_ms and r["size_mb"] <= max_size_mb]
+def cost(row):
+    """What "cheapest" compares: latency to two significant digits (a re-measurement moves
+    it in the third), then size on disk."""
+    return float(f"{row['latency_ms']:.2g}"), row["size_mb"]
+
+
+def p_below(best, other, by_folds):
+    """One-sided p-value of "best's val macro F1 is above other's": paired bootstrap over
+    val projects (scores on the same resamples), or a paired t-test over k folds."""
+    if not by_folds:
+        from tagbench.metrics import one_sided_p  # scikit-learn: not on predict's path
+
+        return one_sided_p(best, other)
+    from scipy.stats import ttest_rel
+
+    if np.array_equal(best, other):
+        return 1.0
+    return float(ttest_rel(best, other, alternative="greater").pvalue)
+
+
+def recommend(rows, val_scores, config, by_folds=False):
+    """The recommendation, chosen on val (test is only reported): among the baselines within
+    config's max_latency_ms and max_size_mb, the cheapest (latency, then size) whose val
+    macro F1 is not significantly below the best one's (one-sided, at config['alpha']).
+
+    val_scores: name -> macro F1 on the same val bootstrap resamples, or with by_folds,
+    name -> its k-fold val scores (a baseline without them cannot be chosen).
+    """
+    fitting = [r for r in rows if r["latency_ms"] <= config["max_latency_ms"]
+               and r["size_mb"] <= config["max_size_mb"] and r["name"] in val_scores]
+    choice = {"recommended": None, "best_on_val": None, "candidates": [], "p_values": {},
+              "over_budget": [r["name"] for r in rows if r not in fitting
+                              and r["name"] in val_scores],
+              "not_scored": [r["name"] for r in rows if r["name"] not in val_scores],
+              "alpha": config["alpha"], "by": "folds" if by_folds else "val bootstrap"}
     if not fitting:
-        return None, []
-    best = max(fitting, key=lambda r: r["f1"])
-    ties = [r["name"] for r in fitting
-            if r is not best and r["f1_high"] >= best["f1_low"]]
-    return best["name"], ties
+        return choice
+    mean = {r["name"]: float(np.mean(val_scores[r["name"]])) for r in fitting}
+    best = max(fitting, key=lambda r: mean[r["name"]])["name"]
+    p_values = {r["name"]: p_below(val_scores[best], val_scores[r["name"]], by_folds)
+                for r in fitting if r["name"] != best}
+    candidates = [r for r in fitting if r["name"] == best or p_values[r["name"]] >= config[
+        "alpha"]]
+    return {**choice, "recommended": min(candidates, key=cost)["name"], "best_on_val": best,
+            "candidates": [r["name"] for r in candidates],
+            "p_values": {n: round(p, 4) for n, p in p_values.items()}}
 
 
 def tradeoffs_markdown(rows, front, choice, context):
-    """reports/tradeoffs.md: the context, the table sorted by macro F1, the recommendation."""
+    """reports/tradeoffs.md: the context, the table sorted by val macro F1, the recommendation
+    and the rule that made it."""
     lines = [
         "# Which baseline to ship: F1 against cost",
         "",
         f"Data {context['version']}: {context['projects']} projects, {context['classes']} tags; "
-        f"seed {context['seed']}; test split {context['test_size']} projects. Macro F1 on test "
-        f"with the threshold chosen on val ({context['threshold']}); 95% bootstrap interval over "
-        f"{context['resamples']} resamples of test projects, the same for every baseline. "
-        f"Latency: median over the test split at batch 1, whole predict path, on this machine "
-        f"({context['machine']}). Training time, summed over baselines: "
+        f"seed {context['seed']}; val {context['val_size']} and test {context['test_size']} "
+        f"projects. Macro F1 with the threshold chosen on val ({context['threshold']}); 95% "
+        f"bootstrap intervals over {context['resamples']} resamples of the projects, the same "
+        f"resamples for every baseline. Rows are sorted by val, which chooses; test only "
+        f"reports. Latency: median over the test split at batch 1, whole predict path, on this "
+        f"machine ({context['machine']}). Training time, summed over baselines: "
         f"{context['train_seconds']:.0f} s.",
         "",
-        "| baseline | macro F1 [95% CI] | micro F1 | precision | recall | ms / project | "
-        "projects / s (batch 64) | size MB | parameters | train s | Pareto |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| baseline | val macro F1 [95% CI] | test macro F1 [95% CI] | test micro F1 | precision "
+        "| recall | ms / project | projects / s (batch 64) | size MB | parameters | train s "
+        "| Pareto |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
-            f"| {r['name']} | {r['f1']:.3f} [{r['f1_low']:.3f}, {r['f1_high']:.3f}] "
+            f"| {r['name']} | {r['val_f1']:.3f} [{r['val_f1_low']:.3f}, {r['val_f1_high']:.3f}] "
+            f"| {r['f1']:.3f} [{r['f1_low']:.3f}, {r['f1_high']:.3f}] "
             f"| {r['micro_f1']:.3f} | {r['precision']:.3f} | {r['recall']:.3f} "
             f"| {r['latency_ms']:.2f} | {r['throughput']:.0f} | {r['size_mb']:.2f} "
             f"| {r['parameters']:,} | {r['train_seconds']:.1f} "
             f"| {'yes' if r['name'] in front else ''} |")
-    name, ties = choice
+    return "\n".join(lines + ["", *recommendation_markdown(rows, choice, context)]) + "\n"
+
+
+def recommendation_markdown(rows, choice, context):
+    """The recommendation section: the rule, then what it found."""
+    by_name = {r["name"]: r for r in rows}
     budget = (f"at most {context['max_latency_ms']} ms per project and "
               f"{context['max_size_mb']} MB on disk")
-    lines += ["", "## Recommendation", ""]
-    if name is None:
-        lines.append(f"No baseline fits {budget}.")
+    if choice["by"] == "folds":
+        test = (f"a one-sided paired t-test over the {context['folds']} cross-validation folds "
+                f"of train + val")
     else:
-        lines.append(f"Within {budget}: **{name}** (best test macro F1 that fits).")
-        if ties:
-            lines.append(f"Its 95% interval overlaps those of {', '.join(ties)}: on "
-                         f"{context['test_size']} test projects the difference is within "
-                         f"noise, so cost may decide between them.")
-    return "\n".join(lines) + "\n"
+        test = (f"a one-sided paired bootstrap over the {context['val_size']} val projects "
+                f"({context['resamples']} resamples)")
+    lines = ["## Recommendation (chosen on val; test is only reported)", "",
+             f"Rule: among the baselines within {budget}, the cheapest (latency to two "
+             f"significant digits, then size) whose val macro F1 is not significantly below "
+             f"the best one's: {test}, p >= {choice['alpha']}.", ""]
+    name = choice["recommended"]
+    if name is None:
+        return lines + [f"No baseline fits {budget}."]
+    best = choice["best_on_val"]
+    below = {n: p for n, p in choice["p_values"].items() if n not in choice["candidates"]}
+
+    def listed(names):
+        return ", ".join(f"{n} (p = {choice['p_values'][n]:.3f})" for n in names) or "none"
+
+    r = by_name[name]
+    lines += [
+        f"- Best val macro F1 within budget: {best} ({context_f1(by_name[best], choice)}).",
+        f"- Not significantly below it: {listed([n for n in choice['candidates'] if n != best])}.",
+        f"- Significantly below it: {listed(sorted(below, key=below.get))}.",
+        f"- Over budget: {', '.join(choice['over_budget']) or 'none'}."]
+    if choice["not_scored"]:
+        lines.append(f"- Not cross-validated, so not chosen: {', '.join(choice['not_scored'])}.")
+    lines += ["", f"**Recommended: {name}**: {context_f1(r, choice)}, test macro F1 "
+              f"{r['f1']:.3f} [{r['f1_low']:.3f}, {r['f1_high']:.3f}], "
+              f"{r['latency_ms']:.1f} ms per project, {r['size_mb']:.2f} MB. "
+              f"`tagbench predict` uses it by default."]
+    return lines
+
+
+def context_f1(row, choice):
+    if choice["by"] == "folds":
+        return f"cross-validated val macro F1 {row['cv_f1']:.3f}"
+    return f"val macro F1 {row['val_f1']:.3f}"
 
 
 def threshold_study_markdown(studies):

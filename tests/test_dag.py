@@ -91,17 +91,71 @@ def stages_rerun_by(dag, *flags):
 
 
 def test_exp_run_reruns_only_what_its_params_touch(dag):
-    """One experiment changes the CNN's and the transformer's lr and turns on 3-fold cv over
-    two baselines: only their stages re-run."""
+    """One experiment changes the CNN's and the transformer's lr, turns on 3-fold cv over
+    two baselines and a two-seed noise floor of two: only their stages re-run."""
     changed, written = stages_rerun_by(
         dag, "-S", "cnn.lr=0.003", "-S", "transformer.lr=1e-4", "-S", "split.folds=3",
-        "-S", "cv.baselines=[rule_based_stemmed,tfidf_svm]")
+        "-S", "cv.baselines=[rule_based_stemmed,tfidf_svm]", "-S", "noise.seeds=[1,2]",
+        "-S", "noise.split_seeds=[3]", "-S", "noise.baselines=[random_uniform,tfidf_rf]")
     assert changed == {"train@cnn", "threshold@cnn", "evaluate@cnn", "transformer",
-                       "threshold@transformer", "evaluate@transformer", "cv", "report"}
+                       "threshold@transformer", "evaluate@transformer", "cv", "noise", "report"}
     cv = written["cv"]
     assert cv["folds"] == 3 and set(cv["baselines"]) == {"rule_based_stemmed", "tfidf_svm"}
     for row in cv["baselines"].values():
         assert len(row["val_f1_folds"]) == 3 and 0 < row["val_f1_mean"] <= 1
+    assert written["tradeoffs"]["recommendation"]["by"] == "folds"  # chosen on the folds
+    noise = written["noise"]["baselines"]
+    assert set(noise) == {"random_uniform", "tfidf_rf"}
+    rf = noise["tfidf_rf"]["seed"]
+    assert [r["seed"] for r in rf["runs"]] == [1, 2]
+    assert rf["test"]["min"] <= rf["test"]["mean"] <= rf["test"]["max"]
+    assert noise["random_uniform"]["split_seed"]["runs"][0]["split_seed"] == 3
+
+
+def test_the_recommendation_never_reads_the_test_split(dag):
+    """Every test project's tags replaced: test F1 moves, the choice does not."""
+    before = json.loads((dag / "metrics" / "tradeoffs.json").read_text())
+    splits = json.loads((dag / "data" / "splits.json").read_text())
+    processed = dag / "data" / "processed" / "projects.json"
+    records = json.loads(processed.read_text())
+    classes = json.loads((dag / "data" / "processed" / "classes.json").read_text())
+    test_ids = set(splits["test"])
+    for i, r in enumerate(records):
+        if r["id"] in test_ids:
+            r["tags"] = [classes[i % len(classes)]]
+    try:
+        processed.unlink()  # a DVC-cached file may be a link into the cache
+        processed.write_text(json.dumps(records))
+        sh(dag, "python", "stages/report.py")
+        after = json.loads((dag / "metrics" / "tradeoffs.json").read_text())
+    finally:
+        restore(dag)
+    assert [r["f1"] for r in after["baselines"]] != [r["f1"] for r in before["baselines"]]
+    for key in ("best_on_val", "candidates", "p_values"):
+        assert after["recommendation"][key] == before["recommendation"][key]
+
+
+def test_compare_commits_experiments_and_the_workspace(dag):
+    try:
+        sh(dag, "dvc", "exp", "run", "-n", "svm-tiny-c", "-S", "tfidf.svm.C=0.001",
+           "evaluate@tfidf_svm")
+        workspace = sh(dag, "tagbench", "compare").stdout  # HEAD against the workspace
+        experiment = sh(dag, "tagbench", "compare", "HEAD", "svm-tiny-c").stdout
+        check = sh(dag, "tagbench", "compare", "--check", check=False)
+    finally:
+        restore(dag)
+    rows = {line.split(" | ")[0].strip("| "): line for line in workspace.splitlines()
+            if line.startswith("| ") and "baseline" not in line}
+    assert rows["tfidf_svm"].endswith("| worse |") and "| -0." in rows["tfidf_svm"]
+    assert all(line.endswith("| identical |") for name, line in rows.items()
+               if name != "tfidf_svm")
+    assert experiment.split("\n", 1)[1] == workspace.split("\n", 1)[1]  # the same numbers
+    assert check.returncode == 2 and check.stderr.startswith("tfidf_svm: test macro F1")
+    assert "deterministic, so it must match" in check.stderr
+    reproduced = sh(dag, "tagbench", "compare", "--check")
+    assert "reproduces HEAD within its noise floor" in reproduced.stdout
+    other_split = sh(dag, "tagbench", "compare", "HEAD~1", "HEAD").stdout
+    assert "The two sides differ in their split" in other_split  # the full data's commit
 
 
 def test_a_sweep_runs_through_the_queue(dag, monkeypatch):

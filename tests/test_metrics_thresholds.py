@@ -108,11 +108,36 @@ def test_bootstrap_interval_brackets_the_point_and_shares_resamples():
     y = (rng.random((200, 5)) < 0.3).astype(int)
     good = np.where(rng.random(y.shape) < 0.9, y, 1 - y)
     bad = np.where(rng.random(y.shape) < 0.6, y, 1 - y)
-    intervals = metrics.bootstrap_macro_f1(y, {"good": good, "bad": bad, "same": good}, 300)
-    low, high = intervals["good"]
+    samples = metrics.bootstrap_macro_f1(y, {"good": good, "bad": bad, "same": good}, 300)
+    low, high = metrics.interval(samples["good"])
     assert low < metrics.overall(y, good)["f1"] < high
-    assert intervals["same"] == intervals["good"]  # the same resamples for every baseline
-    assert intervals["bad"][1] < low
+    assert np.array_equal(samples["same"], samples["good"])  # the same resamples for all
+    assert metrics.interval(samples["bad"])[1] < low
+    assert metrics.one_sided_p(samples["good"], samples["bad"]) == 0
+    assert metrics.one_sided_p(samples["bad"], samples["good"]) == 1
+
+
+def test_paired_bootstrap_against_every_possible_resample():
+    """Four projects: all 4**4 resamples enumerated; each resampled macro F1 is sklearn's on
+    those rows, and the paired difference is taken resample by resample."""
+    import itertools
+
+    y = np.array([[1, 0, 1], [0, 1, 0], [1, 1, 0], [0, 0, 1]])
+    a = np.array([[1, 0, 0], [0, 1, 1], [1, 0, 0], [0, 0, 1]])
+    b = np.array([[1, 0, 1], [0, 0, 0], [1, 1, 0], [1, 0, 1]])
+    draws = list(itertools.product(range(4), repeat=4))
+    counts = np.stack([np.bincount(d, minlength=4) for d in draws])
+    fa, fb = (metrics.resampled_macro_f1(y, p, counts) for p in (a, b))
+    for row, draw in enumerate(draws):
+        rows = list(draw)
+        assert fa[row] == pytest.approx(f1_score(y[rows], a[rows], average="macro",
+                                                 zero_division=0))
+        assert fb[row] - fa[row] == pytest.approx(
+            f1_score(y[rows], b[rows], average="macro", zero_division=0)
+            - f1_score(y[rows], a[rows], average="macro", zero_division=0))
+    exact_p = np.mean([fb[r] - fa[r] <= 0 for r in range(len(draws))])
+    assert metrics.one_sided_p(fb, fa) == exact_p
+    assert metrics.interval(fb - fa, 0.5) == tuple(np.percentile(fb - fa, [25, 75]))
 
 
 def test_cross_fitting_decides_each_half_with_the_other_halfs_thresholds():

@@ -1,5 +1,6 @@
 """The tradeoff report's logic: Pareto front, recommendation, table, offline plots page."""
 
+import numpy as np
 import pytest
 
 from tagbench import plots, report
@@ -9,33 +10,67 @@ from tagbench.errors import TagbenchError
 def row(name, f1, latency_ms, size_mb, low=None, high=None):
     return {"name": name, "f1": f1, "latency_ms": latency_ms, "size_mb": size_mb,
             "f1_low": f1 - 0.03 if low is None else low, "f1_high": f1 + 0.03 if high is None
-            else high, "micro_f1": f1, "precision": f1, "recall": f1, "throughput": 100.0,
+            else high, "val_f1": f1, "val_f1_low": f1 - 0.03, "val_f1_high": f1 + 0.03,
+            "micro_f1": f1, "precision": f1, "recall": f1, "throughput": 100.0,
             "parameters": 1000, "train_seconds": 1.0}
 
 
 ROWS = [row("big", 0.70, 20.0, 90.0), row("svm", 0.68, 1.0, 2.0), row("rules", 0.60, 0.1, 0.01),
         row("slow_worse", 0.60, 30.0, 95.0), row("tie", 0.68, 1.0, 3.0)]
+BUDGET = {"max_latency_ms": 50, "max_size_mb": 100, "alpha": 0.05}
+
+
+def val_samples(seed=0):
+    """Macro F1 on 1000 shared val resamples: svm and tie sit 0.5 points under big, within
+    noise; rules and slow_worse 10 points under."""
+    rng = np.random.default_rng(seed)
+    shared = rng.normal(0, 0.02, 1000)  # the resample's own difficulty, common to all
+    return {"big": 0.70 + shared, "svm": 0.695 + shared + rng.normal(0, 0.01, 1000),
+            "tie": 0.695 + shared + rng.normal(0, 0.01, 1000),
+            "rules": 0.60 + shared + rng.normal(0, 0.01, 1000),
+            "slow_worse": 0.60 + shared + rng.normal(0, 0.01, 1000)}
 
 
 def test_pareto_front_keeps_only_the_undominated():
     assert report.pareto_front(ROWS) == ["big", "svm", "rules"]
 
 
-def test_recommendation_respects_the_budgets_and_names_overlaps():
-    assert report.recommend(ROWS, 50, 100) == ("big", ["svm", "tie"])
-    assert report.recommend(ROWS, 5, 100) == ("svm", ["tie"])
-    assert report.recommend(ROWS, 0.5, 100) == ("rules", [])
-    assert report.recommend(ROWS, 0.01, 100) == (None, [])
+def test_recommendation_is_the_cheapest_not_significantly_below_the_best_on_val():
+    choice = report.recommend(ROWS, val_samples(), BUDGET)
+    assert choice["best_on_val"] == "big" and choice["recommended"] == "svm"
+    assert choice["candidates"] == ["big", "svm", "tie"]  # not significantly below big
+    assert choice["p_values"]["rules"] == 0 and choice["p_values"]["svm"] > 0.05
+    assert report.recommend(ROWS, val_samples(), {**BUDGET, "max_latency_ms": 0.5})[
+        "recommended"] == "rules"
+    nothing = report.recommend(ROWS, val_samples(), {**BUDGET, "max_latency_ms": 0.01})
+    assert nothing["recommended"] is None and nothing["over_budget"] == [r["name"] for r in ROWS]
 
 
-def test_tradeoffs_markdown_has_every_row_and_the_recommendation():
+def test_test_numbers_cannot_change_the_recommendation():
+    upside_down = [{**r, "f1": 1 - r["f1"], "f1_low": 0.0, "f1_high": 1.0} for r in ROWS]
+    assert report.recommend(upside_down, val_samples(), BUDGET) == \
+        report.recommend(ROWS, val_samples(), BUDGET)
+
+
+def test_with_folds_the_paired_t_test_decides_and_unscored_baselines_are_not_chosen():
+    folds = {"big": [0.70, 0.72, 0.68, 0.71, 0.69], "svm": [0.69, 0.72, 0.66, 0.70, 0.70],
+             "rules": [0.60, 0.61, 0.59, 0.62, 0.58]}
+    choice = report.recommend(ROWS, folds, BUDGET, by_folds=True)
+    assert choice["by"] == "folds" and choice["recommended"] == "svm"
+    assert choice["p_values"]["rules"] < 0.001 and choice["p_values"]["svm"] > 0.05
+    assert choice["not_scored"] == ["slow_worse", "tie"]
+
+
+def test_tradeoffs_markdown_states_the_rule_and_the_choice():
     context = {"version": "v1", "projects": 1444, "classes": 35, "seed": 42, "test_size": 215,
-               "threshold": "global", "resamples": 1000, "machine": "2 CPU cores",
-               "train_seconds": 12.0, "max_latency_ms": 5, "max_size_mb": 100}
-    text = report.tradeoffs_markdown(ROWS, report.pareto_front(ROWS),
-                                     report.recommend(ROWS, 5, 100), context)
+               "val_size": 216, "threshold": "global", "resamples": 1000, "folds": 1,
+               "machine": "2 CPU cores", "train_seconds": 12.0, **BUDGET}
+    choice = report.recommend(ROWS, val_samples(), BUDGET)
+    text = report.tradeoffs_markdown(ROWS, report.pareto_front(ROWS), choice, context)
     assert all(f"| {r['name']} |" in text for r in ROWS)
-    assert "**svm**" in text and "overlaps those of tie" in text
+    assert "**Recommended: svm**" in text and "chosen on val" in text
+    assert "one-sided paired bootstrap over the 216 val projects" in text
+    assert "Significantly below it: rules (p = 0.000), slow_worse (p = 0.000)" in text
     assert "v1: 1444 projects, 35 tags; seed 42" in text
 
 
