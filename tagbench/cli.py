@@ -31,14 +31,16 @@ def cmd_baselines(args):
 
 
 def cmd_readme(args):
-    """Regenerate the README's results table (metrics/*.json) and its copy of the tradeoff
-    report (reports/tradeoffs.md)."""
+    """Regenerate the README's results table (metrics/*.json) and its copies of the tradeoff
+    report, the noise floor and the data-version comparison (reports/)."""
     path = Path(args.path)
     text = report.replace_block(path.read_text(), "results",
                                 report.results_table(params.load()["baselines"]))
-    text = report.replace_block(text, "tradeoffs", report.readme_tradeoffs())
+    for block in report.README_COPIES:
+        text = report.replace_block(text, block, report.readme_copy(block))
     path.write_text(text)
-    print(f"updated the results and tradeoff tables in {path}")
+    print(f"updated the results table and the copies of {', '.join(report.README_COPIES)} "
+          f"in {path}")
 
 
 def cmd_plots_template(args):

@@ -51,11 +51,23 @@ def results_table(baselines, metrics_dir=METRICS):
     return "\n".join(rows)
 
 
-def readme_tradeoffs(path=REPORTS / "tradeoffs.md"):
-    """The tradeoff report for the README: its sections one heading level down, no title."""
-    if not Path(path).exists():
-        return "Not built yet: run `dvc repro report`."
-    lines = Path(path).read_text(encoding="utf-8").splitlines()[1:]
+README_COPIES = {  # README block -> the generated report it copies, and what builds it
+    "tradeoffs": (REPORTS / "tradeoffs.md", "dvc repro report"),
+    "noise": (REPORTS / "noise_floor.md", "make noise"),
+    "versions": (REPORTS / "dataset_versions.md", "make compare-versions"),
+}
+
+
+def readme_copy(block, root="."):
+    """A generated report for the README: without its title when it has one, its sections
+    one heading level down."""
+    path, command = README_COPIES[block]
+    path = Path(root) / path
+    if not path.exists():
+        return f"Not built yet: run `{command}`."
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if lines[0].startswith("# "):
+        lines = lines[1:]
     return "\n".join("#" + line if line.startswith("## ") else line for line in lines).strip()
 
 

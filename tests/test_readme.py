@@ -1,5 +1,6 @@
 """The README's numbers come from the metrics files, not from a keyboard."""
 
+import pytest
 import yaml
 
 from conftest import REPO
@@ -14,8 +15,8 @@ def test_readme_results_table_matches_metrics():
         "README results table is stale: run `tagbench readme`"
 
 
-def test_readme_tradeoffs_match_the_report():
-    block = report.readme_tradeoffs(REPO / "reports" / "tradeoffs.md")
+@pytest.mark.parametrize("block", sorted(report.README_COPIES))
+def test_readme_copies_match_the_reports(block):
     readme = (REPO / "README.md").read_text()
-    assert report.replace_block(readme, "tradeoffs", block) == readme, \
-        "README tradeoff tables are stale: run `tagbench readme`"
+    assert report.replace_block(readme, block, report.readme_copy(block, REPO)) == readme, \
+        f"README's copy of {report.README_COPIES[block][0]} is stale: run `tagbench readme`"
