@@ -83,25 +83,25 @@ def shared_columns(a, b):
 
 
 def compare_baseline(a, b, resamples, seed):
-    """F1 on each side, the difference b - a, its 95% interval, and whether it was paired."""
+    """Test macro F1 on each side, the difference b - a, its 95% interval, and whether it was
+    paired. Unpaired (other projects or classes), every number is over the shared classes."""
     ids_a, true_a, pred_a = artifacts.tag_matrices(a["test"], a["classes"])
     ids_b, true_b, pred_b = artifacts.tag_matrices(b["test"], b["classes"])
-    f1_a = metrics.overall(true_a, pred_a)["f1"]
-    f1_b = metrics.overall(true_b, pred_b)["f1"]
     paired = sorted(ids_a) == sorted(ids_b) and a["classes"] == b["classes"]
     if paired:
         order = [ids_b.index(i) for i in ids_a]
-        counts = metrics.resample_counts(len(ids_a), resamples, seed)
-        diff = (metrics.resampled_macro_f1(true_b[order], pred_b[order], counts)
-                - metrics.resampled_macro_f1(true_a, pred_a, counts))
+        true_b, pred_b = true_b[order], pred_b[order]
+        counts_a = counts_b = metrics.resample_counts(len(ids_a), resamples, seed)
     else:
         cols_a, cols_b = shared_columns(a, b)
-        diff = (metrics.resampled_macro_f1(true_b[:, cols_b], pred_b[:, cols_b],
-                                           metrics.resample_counts(len(ids_b), resamples,
-                                                                   seed + 1))
-                - metrics.resampled_macro_f1(true_a[:, cols_a], pred_a[:, cols_a],
-                                             metrics.resample_counts(len(ids_a), resamples,
-                                                                     seed)))
+        true_a, pred_a = true_a[:, cols_a], pred_a[:, cols_a]
+        true_b, pred_b = true_b[:, cols_b], pred_b[:, cols_b]
+        counts_a = metrics.resample_counts(len(ids_a), resamples, seed)
+        counts_b = metrics.resample_counts(len(ids_b), resamples, seed + 1)
+    f1_a = metrics.overall(true_a, pred_a)["f1"]
+    f1_b = metrics.overall(true_b, pred_b)["f1"]
+    diff = (metrics.resampled_macro_f1(true_b, pred_b, counts_b)
+            - metrics.resampled_macro_f1(true_a, pred_a, counts_a))
     low, high = metrics.interval(diff)
     return {"a": f1_a, "b": f1_b, "difference": f1_b - f1_a, "low": low, "high": high,
             "paired": paired}
@@ -128,8 +128,9 @@ def split_note(a_files, b_files):
     shared = len(set(a["classes"]) & set(b["classes"]))
     return (f"The two sides differ in their split (seed, split params or data version): "
             f"{len(ids_a)} and {len(ids_b)} test projects ({len(ids_a & ids_b)} shared), "
-            f"{len(a['classes'])} and {len(b['classes'])} classes ({shared} shared); the "
-            f"intervals are unpaired, over the shared classes.")
+            f"{len(a['classes'])} and {len(b['classes'])} classes ({shared} shared). Every "
+            f"number below is over the {shared} shared classes, and the intervals are "
+            f"unpaired (each side's own test projects resampled).")
 
 
 def compare(rev_a, rev_b, resamples=1000, seed=0, floors=None):
