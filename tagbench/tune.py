@@ -39,10 +39,12 @@ def dvc(*args):
     return result.stdout
 
 
-def queue(name, grid):
+def queue(name, grid, force=False):
     """Queue every combination of the grid as one experiment each, running only this
-    baseline's stages; returns the experiments' names."""
-    out = dvc("exp", "run", "--queue", *grid_flags(grid), f"evaluate@{name}")
+    baseline's stages (force: all of them again, past DVC's run-cache); returns the
+    experiments' names."""
+    out = dvc("exp", "run", "--queue", *(["--force"] if force else []), *grid_flags(grid),
+              f"evaluate@{name}")
     return re.findall(r"Queued experiment '([^']+)'", out)
 
 
