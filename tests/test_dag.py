@@ -45,8 +45,9 @@ def test_report_ranks_every_baseline(dag):
         assert r["f1_low"] <= r["f1"] <= r["f1_high"] and 0 <= r["f1"] <= 1
         assert r["latency_ms"] > 0 and r["size_mb"] > 0 and r["throughput"] > 0
         assert r["f1"] == metrics(dag, r["name"])["test"]["f1"]  # the evaluate stage's F1
-    assert [r["f1"] for r in tradeoffs["baselines"]] == sorted(
-        (r["f1"] for r in rows.values()), reverse=True)
+    assert [r["val_f1"] for r in tradeoffs["baselines"]] == sorted(
+        (r["val_f1"] for r in rows.values()), reverse=True)  # val chooses, so val sorts
+    assert tradeoffs["recommended"] in tradeoffs["recommendation"]["candidates"]
     assert tradeoffs["pareto_front"] and set(tradeoffs["pareto_front"]) <= set(baselines)
     text = (dag / "reports" / "tradeoffs.md").read_text()
     assert all(f"| {name} |" in text for name in baselines) and "## Recommendation" in text
@@ -144,12 +145,15 @@ def test_compare_commits_experiments_and_the_workspace(dag):
         check = sh(dag, "tagbench", "compare", "--check", check=False)
     finally:
         restore(dag)
-    rows = {line.split(" | ")[0].strip("| "): line for line in workspace.splitlines()
-            if line.startswith("| ") and "baseline" not in line}
-    assert rows["tfidf_svm"].endswith("| worse |") and "| -0." in rows["tfidf_svm"]
+    def table(text):
+        return {line.split(" | ")[0].strip("| "): line for line in text.splitlines()
+                if line.startswith("| ") and "| baseline |" not in line}
+
+    rows = table(workspace)
+    assert "| -0." in rows["tfidf_svm"] and not rows["tfidf_svm"].endswith("| identical |")
     assert all(line.endswith("| identical |") for name, line in rows.items()
                if name != "tfidf_svm")
-    assert experiment.split("\n", 1)[1] == workspace.split("\n", 1)[1]  # the same numbers
+    assert table(experiment) == rows  # the experiment by name: the same numbers
     assert check.returncode == 2 and check.stderr.startswith("tfidf_svm: test macro F1")
     assert "deterministic, so it must match" in check.stderr
     reproduced = sh(dag, "tagbench", "compare", "--check")

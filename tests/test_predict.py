@@ -1,6 +1,8 @@
 """`tagbench predict`: agrees with evaluate, and handles batch input and bad input."""
 
 import json
+import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -46,8 +48,11 @@ def test_single_text(dag):
 
 def test_default_baseline_probs_and_top(dag):
     text = "Image classification with convolutional networks in PyTorch"
-    probs = tagbench(dag, "predict", "--probs", text).stdout.decode()
-    assert "pytorch (" in probs
+    probs = tagbench(dag, "predict", "--probs", text).stdout.decode().strip()
+    classes = json.loads((dag / "data" / "processed" / "classes.json").read_text())
+    for item in probs.split(", "):  # the recommended baseline's tags, each with its score
+        tag, score = re.fullmatch(r"(\S+) \((-?[0-9.]+)\)", item).groups()
+        assert tag in classes and math.isfinite(float(score))
     top = tagbench(dag, "predict", "--top", "3", "--baseline", "tfidf_svm", text)
     assert top.returncode == 0 and len(top.stdout.decode().strip().split(", ")) == 3
 
