@@ -98,13 +98,15 @@ def cmd_noise_floor(args):
     committed noise floor: reports/noise_floor.json and .md (`make noise` calls it)."""
     from tagbench import compare, noise
 
-    text = compare.read_at(compare.resolve(args.rev), artifacts.NOISE)
+    commit = compare.resolve(args.rev)
+    text = compare.read_at(commit, artifacts.NOISE)
     result = json.loads(text) if text else {}
     if not result.get("baselines"):
         raise TagbenchError(f"{args.rev} has no noise run in {artifacts.NOISE}: run "
                             f"`make noise`")
-    write_json(artifacts.NOISE_FLOOR, {"source": args.rev, **result})
-    write_text(artifacts.NOISE_FLOOR.with_suffix(".md"), noise.markdown(result, args.rev))
+    source = f"{args.rev} ({commit[:10]})"
+    write_json(artifacts.NOISE_FLOOR, {"source": source, **result})
+    write_text(artifacts.NOISE_FLOOR.with_suffix(".md"), noise.markdown(result, source))
     print(f"wrote {artifacts.NOISE_FLOOR} and its .md")
 
 
