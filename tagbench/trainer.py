@@ -18,6 +18,8 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
+from tagbench.errors import TagbenchError
+
 
 def resolve_device(name):
     """auto: CUDA when present, else CPU."""
@@ -168,6 +170,8 @@ class Trainer:
             self.log(epoch, train_loss=train_loss, val_loss=val_loss, val_f1=val_f1, lr=lr,
                      epoch_seconds=seconds)
             badness = val_loss if monitor == "val_loss" else -val_f1
+            if not math.isfinite(val_loss):  # diverged: never the best, and it will not recover
+                badness = float("inf")
             if badness < best:
                 best, best_state, waited = badness, copy.deepcopy(self.model.state_dict()), 0
             else:
@@ -176,6 +180,9 @@ class Trainer:
                     print(f"{self.name}: early stop after epoch {epoch}, "
                           f"best {monitor} {abs(best):.5f}")
                     break
+        if best_state is None:
+            raise TagbenchError(f"{self.name}: the val loss was not a number at any epoch "
+                                f"(training diverged): lower {self.name}.lr in params.yaml")
         self.model.load_state_dict(best_state)
         return self
 

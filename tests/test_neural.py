@@ -135,6 +135,42 @@ def test_early_stopping_restores_the_best_state(monkeypatch):
     assert all(torch.equal(best[k], v) for k, v in trainer.model.state_dict().items())
 
 
+def test_a_val_loss_that_is_never_a_number_is_one_clear_error(monkeypatch):
+    tok = Tokenizer().fit(TEXTS)
+    data = Encoded([tok.encode(t) for t in TEXTS], Y)
+    trainer = Trainer(module("cnn", len(tok)), collate, [1.0] * 3, {**TRAINER, "num_epochs": 3,
+                                                                   "patience": 5})
+    real_predict = trainer.predict
+    monkeypatch.setattr(trainer, "predict", lambda val: (real_predict(val)[0], float("nan")))
+    with pytest.raises(TagbenchError, match="training diverged.*lower model.lr"):
+        trainer.fit(data, data)
+    assert len(trainer.history) == 3
+
+
+def test_a_diverged_epoch_is_never_kept_as_the_best_even_with_a_good_f1(monkeypatch):
+    """Monitoring val F1, an epoch whose loss is NaN but whose F1 looks perfect is skipped."""
+    tok = Tokenizer().fit(TEXTS)
+    data = Encoded([tok.encode(t) for t in TEXTS], Y)
+    trainer = Trainer(module("cnn", len(tok)), collate, [1.0] * 3, {
+        **TRAINER, "num_epochs": 3, "patience": 5, "monitor": "val_f1"})
+    half_right = 0.9 * Y * np.array([1, 1, 0])  # one tag never found
+    outputs = iter([(half_right, 0.5), (0.9 * Y, float("nan")), (0.0 * Y, 0.6)])
+    snapshots = []
+
+    def fake_predict(val):
+        snapshots.append({k: v.clone() for k, v in trainer.model.state_dict().items()})
+        return next(outputs)
+
+    monkeypatch.setattr(trainer, "predict", fake_predict)
+    trainer.fit(data, data)
+    assert all(torch.equal(snapshots[0][k], v) for k, v in trainer.model.state_dict().items())
+
+
+def test_scoring_before_fit_is_one_clear_error():
+    with pytest.raises(TagbenchError, match="this cnn is not fitted yet"):
+        tagger("cnn").predict_scores(TEXTS)
+
+
 @pytest.mark.parametrize("arch", ["cnn", "rnn"])
 def test_fit_is_deterministic_and_reloads(arch, tmp_path):
     first = tagger(arch).fit(TEXTS, Y, val=(TEXTS, Y))

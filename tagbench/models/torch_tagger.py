@@ -81,6 +81,9 @@ class TorchTagger:
         return self
 
     def predict_scores(self, texts, batch_size=None):
+        if self.module is None:
+            raise TagbenchError(f"this {self.arch} is not fitted yet: call fit, or load a "
+                                f"trained one")
         device = resolve_device(self.hparams["device"])
         scores, _ = score(self.module.to(device), collate, self.encode(texts),
                           batch_size or self.hparams["batch_size"], device)
