@@ -70,7 +70,7 @@ compare: install
 	$(DVC) exp show --md --only-changed --drop 'Created|State|Executor'
 
 # The noise floor: every baseline retrained under 5 model seeds and 3 split seeds, as one DVC
-# experiment in a temporary copy (about 45 minutes on 2 cores); the result is kept in git as
+# experiment in a temporary copy (25 minutes on 2 cores); the result is kept in git as
 # reports/noise_floor.json and .md, which `tagbench compare` and CI read.
 noise: pull
 	name=noise-$$(date +%Y%m%d-%H%M%S) && \
@@ -79,7 +79,7 @@ noise: pull
 	$(BIN)/tagbench noise-floor $$name
 
 # The whole pipeline on another data version (default v2) as a DVC experiment in a temporary
-# copy (about 10 minutes), kept as the git branch data-<version>-<date>, then
+# copy (5 minutes on 2 cores), kept as the git branch data-<version>-<date>, then
 # reports/dataset_versions.md from it and the committed run.
 VERSION ?= v2
 compare-versions: pull

@@ -1,10 +1,11 @@
-"""Where the pipeline keeps what it builds, each path named once; dvc.yaml names the same
-paths as the stages' outs (a test checks that they agree).
+"""Where the pipeline keeps what it builds, each path named once in the code (dvc.yaml
+declares them again as the stages' outs).
 
 models/<baseline>/model/         the artifact (model.json, weights) plus meta.json
 models/<baseline>/threshold.json the decision threshold chosen on val
 data/predictions/<baseline>/     val.npy and test.npy: scores (or 0/1 labels) per class
 metrics/<name>.json              the metrics DVC shows (cache: false, in git)
+metrics/tags/<baseline>.json     each val and test project's true and predicted tags (in git)
 reports/                         figures and tables people read
 """
 
@@ -26,6 +27,7 @@ NOISE = METRICS / "noise.json"
 NOISE_FLOOR = REPORTS / "noise_floor.json"  # the last opt-in noise run, kept in git
 DATA_STATS = METRICS / "data.json"
 SPLIT_STATS = METRICS / "split.json"
+TAGS = METRICS / "tags"  # `tagbench compare` reads them
 
 
 def model_dir(name):
@@ -42,9 +44,6 @@ def predictions_path(name, split):
 
 def metrics_path(name):
     return METRICS / f"{name}.json"
-
-
-TAGS = METRICS / "tags"  # per project: true and predicted tags (`tagbench compare` reads them)
 
 
 def tags_path(name):

@@ -37,13 +37,14 @@ def kind(name):
 
 def build(name, p, classes):
     """A fresh, untrained baseline named as in params.yaml's `baselines`."""
-    cls = model_class(kind(name))
-    if name.startswith("random_"):
+    family = kind(name)
+    cls = model_class(family)
+    if family == "random":
         return cls(classes, strategy=name.removeprefix("random_"))
-    if name.startswith("rule_based_"):
+    if family == "rule_based":
         return cls(classes, read_json(data.VOCABULARY), stemmed=name.endswith("_stemmed"),
                    match=p["rule_based"]["match"])
-    if name.startswith("tfidf_"):
+    if family == "tfidf":
         model = name.removeprefix("tfidf_")
         return cls(classes, model, p["tfidf"]["vectorizer"], p["tfidf"][model],
                    n_jobs=threads.count(p["threads"]))

@@ -51,12 +51,12 @@ def read_at(commit, path):
 def tag_files(rev, commit):
     """{baseline: parsed metrics/tags/<baseline>.json} at a resolved revision."""
     if commit == WORKSPACE:
-        found = {p.stem: read_json(p) for p in sorted(artifacts.TAGS.glob("*.json"))}
+        names = [p.name for p in sorted(artifacts.TAGS.glob("*.json"))]
     else:
         names = (git("ls-tree", "--name-only", f"{commit}:{artifacts.TAGS.as_posix()}") or
                  "").split()
-        found = {Path(n).stem: json.loads(git("show", f"{commit}:{artifacts.TAGS.as_posix()}/{n}"))
-                 for n in names if n.endswith(".json")}
+    found = {Path(n).stem: json.loads(read_at(commit, artifacts.TAGS / n))
+             for n in names if n.endswith(".json")}
     if not found:
         raise TagbenchError(f"{rev} has no {artifacts.TAGS}/ (per-project predictions): it "
                             f"predates them or was never built; compare a later revision, or "
@@ -76,6 +76,11 @@ def noise_floors(path=artifacts.NOISE_FLOOR):
     return floors
 
 
+def same_split(a, b):
+    """Did two tag files evaluate the same test projects on the same classes?"""
+    return set(a["test"]["ids"]) == set(b["test"]["ids"]) and a["classes"] == b["classes"]
+
+
 def shared_columns(a, b):
     """Each side's column indices of the classes both have, in one order."""
     shared = [c for c in a["classes"] if c in set(b["classes"])]
@@ -87,7 +92,7 @@ def compare_baseline(a, b, resamples, seed):
     paired. Unpaired (other projects or classes), every number is over the shared classes."""
     ids_a, true_a, pred_a = artifacts.tag_matrices(a["test"], a["classes"])
     ids_b, true_b, pred_b = artifacts.tag_matrices(b["test"], b["classes"])
-    paired = sorted(ids_a) == sorted(ids_b) and a["classes"] == b["classes"]
+    paired = same_split(a, b)
     if paired:
         order = [ids_b.index(i) for i in ids_a]
         true_b, pred_b = true_b[order], pred_b[order]
@@ -122,9 +127,9 @@ def verdict(row, floor):
 def split_note(a_files, b_files):
     """One line when the two sides did not evaluate the same projects and classes."""
     a, b = next(iter(a_files.values())), next(iter(b_files.values()))
-    ids_a, ids_b = set(a["test"]["ids"]), set(b["test"]["ids"])
-    if ids_a == ids_b and a["classes"] == b["classes"]:
+    if same_split(a, b):
         return None
+    ids_a, ids_b = set(a["test"]["ids"]), set(b["test"]["ids"])
     shared = len(set(a["classes"]) & set(b["classes"]))
     return (f"The two sides differ in their split (seed, split params or data version): "
             f"{len(ids_a)} and {len(ids_b)} test projects ({len(ids_a & ids_b)} shared), "

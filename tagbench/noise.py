@@ -15,18 +15,17 @@ from tagbench.io import read_json
 
 
 def summary(values):
-    return {"mean": float(np.mean(values)), "std": float(np.std(values, ddof=1)),
-            "min": float(np.min(values)), "max": float(np.max(values))}
+    """mean, sample std (0 for one value), min and max."""
+    std = float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
+    return {"mean": float(np.mean(values)), "std": std, "min": float(np.min(values)),
+            "max": float(np.max(values))}
 
 
 def spread(runs):
-    """{val: {mean, std, min, max}, test: {...}, runs: [...]} (std is 0 for one run)."""
+    """{val: summary, test: summary, runs: [...]}, or None for no runs."""
     if not runs:
         return None
-    stats = {s: summary([r[s] for r in runs]) if len(runs) > 1 else
-             {"mean": runs[0][s], "std": 0.0, "min": runs[0][s], "max": runs[0][s]}
-             for s in ("val", "test")}
-    return {**stats, "runs": runs}
+    return {**{s: summary([r[s] for r in runs]) for s in ("val", "test")}, "runs": runs}
 
 
 def split_for(p, seed):

@@ -58,7 +58,7 @@ def closure(root, modules):
     return seen
 
 
-def kind_modules(root, baselines_named):
+def kind_modules(baselines_named):
     """The modules the model registry may load for these baselines (None: any baseline)."""
     from tagbench.baselines import kind
     from tagbench.models import KINDS
@@ -79,7 +79,7 @@ def stage_modules(root, cmd):
     modules = closure(root, imported_modules(root, Path(root) / script))
     if f"{PACKAGE}.models" in modules:
         named = [m for a in rest for m in family_members(a)] or None
-        modules = closure(root, modules | kind_modules(root, named))
+        modules = closure(root, modules | kind_modules(named))
     return modules
 
 

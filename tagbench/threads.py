@@ -1,7 +1,8 @@
 """How many threads one job may use: its share of the machine, not the whole machine.
 
 Two training processes that each take every core run several times slower together than one
-after the other (measured here: a CNN's training 78 s alone, 514 s beside a second job).
+after the other (measured on this machine kind: a CNN's training 78 s alone, 514 s beside a
+second job; benchmarks/queue.py measures a sweep).
 """
 
 import os

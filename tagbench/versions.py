@@ -25,21 +25,22 @@ def relabelling(old, new):
 
 
 def side(rev, resamples, seed):
-    """One run: its data stats and, per baseline, test macro F1 with a 95% interval and
-    per-class F1."""
+    """One run: its data stats, its test classes with their support, and per baseline test
+    macro F1 with a 95% interval (every baseline on the same resamples) and per-class F1."""
     commit = compare.resolve(rev)
-    baselines = {}
-    for name, tags in compare.tag_files(rev, commit).items():
-        _, y_true, y_pred = artifacts.tag_matrices(tags["test"], tags["classes"])
-        samples = metrics.bootstrap_macro_f1(y_true, {name: y_pred}, resamples, seed)[name]
-        val = json.loads(compare.read_at(commit, artifacts.metrics_path(name)))["val"]["f1"]
-        baselines[name] = {"f1": metrics.overall(y_true, y_pred)["f1"], "val_f1": val,
-                           "interval": metrics.interval(samples),
-                           "per_class": dict(zip(tags["classes"],
-                                                 metrics.per_class_f1(y_true, y_pred))),
-                           "support": dict(zip(tags["classes"], y_true.sum(axis=0).tolist()))}
-    stats = json.loads(compare.read_at(commit, artifacts.DATA_STATS))
-    return {"rev": rev, "data": stats, "baselines": baselines}
+    files = compare.tag_files(rev, commit)
+    classes = next(iter(files.values()))["classes"]  # one split and class list per run
+    truth, predicted = None, {}
+    for name, tags in files.items():
+        _, truth, predicted[name] = artifacts.tag_matrices(tags["test"], classes)
+    samples = metrics.bootstrap_macro_f1(truth, predicted, resamples, seed)
+    baselines = {name: {
+        "f1": metrics.overall(truth, y_pred)["f1"], "interval": metrics.interval(samples[name]),
+        "val_f1": json.loads(compare.read_at(commit, artifacts.metrics_path(name)))["val"]["f1"],
+        "per_class": dict(zip(classes, metrics.per_class_f1(truth, y_pred)))}
+        for name, y_pred in predicted.items()}
+    return {"rev": rev, "data": json.loads(compare.read_at(commit, artifacts.DATA_STATS)),
+            "support": dict(zip(classes, truth.sum(axis=0).tolist())), "baselines": baselines}
 
 
 def best_on_val(a, count=3):
@@ -48,18 +49,15 @@ def best_on_val(a, count=3):
 
 
 def per_class_table(a, b, names):
-    shared = [c for c in next(iter(a["baselines"].values()))["per_class"]
-              if c in next(iter(b["baselines"].values()))["per_class"]]
+    shared = [c for c in a["support"] if c in b["support"]]
     va, vb = a["data"]["version"], b["data"]["version"]
     head = " | ".join(f"{n} {va} | {n} {vb}" for n in names)
     lines = [f"| class | test support {va} | {vb} | {head} |",
              "|---" * (3 + 2 * len(names)) + "|"]
-    first = next(iter(a["baselines"].values()))["support"]
-    second = next(iter(b["baselines"].values()))["support"]
     for c in shared:
         cells = " | ".join(f"{a['baselines'][n]['per_class'][c]:.3f} | "
                            f"{b['baselines'][n]['per_class'][c]:.3f}" for n in names)
-        lines.append(f"| {c} | {first[c]} | {second[c]} | {cells} |")
+        lines.append(f"| {c} | {a['support'][c]} | {b['support'][c]} | {cells} |")
     return lines, shared
 
 

@@ -22,7 +22,7 @@ def test_queue_workers_counts_dvcs_own_workers_only(tmp_path):
     assert threads.queue_workers(proc) == 2
 
 
-def test_the_param_wins_then_omp_num_threads(monkeypatch):
+def test_the_param_wins_then_omp_num_threads():
     assert threads.count(3, environ={"OMP_NUM_THREADS": "1"}) == 3
     assert threads.count(0, environ={"OMP_NUM_THREADS": "1"}) == 1
     assert threads.count(0, environ={"OMP_NUM_THREADS": "junk"}) == threads.count(0, environ={})
