@@ -16,7 +16,7 @@ COMMANDS = {
     "dvc status": ["dvc", "status"],
     "forced preprocess": ["dvc", "repro", "-f", "-s", "preprocess"],
     "forced split": ["dvc", "repro", "-f", "-s", "split"],
-    "forced tfidf@svm": ["dvc", "repro", "-f", "-s", "tfidf@svm"],
+    "forced train@tfidf_svm": ["dvc", "repro", "-f", "-s", "train@tfidf_svm"],
 }
 TARGETS = {"no-op dvc repro": 5.0, "full dvc repro -f": 16 * 60.0}
 

@@ -21,11 +21,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from tagbench import baselines, data, params
+from tagbench import baselines, data, params, registry
+from tagbench.configs import module_args
 from tagbench.io import read_json
-from tagbench.models.neural import ARCH_KEYS
+from tagbench.seeding import seed_everything
 from tagbench.tokenizer import Tokenizer
-from tagbench.trainer import set_seeds
 
 
 class LessonCNN(nn.Module):
@@ -85,29 +85,29 @@ def main():
     parser.add_argument("--epochs", type=int, default=3)
     epochs = parser.parse_args().epochs
     p = params.load()
-    config = {**p["cnn"], "seed": p["seed"], "num_epochs": epochs, "patience": epochs,
-              "device": "cpu"}
+    p["cnn"] = {**p["cnn"], "num_epochs": epochs, "patience": epochs, "device": "cpu"}
+    config = registry.config("cnn", p)
     train, val = data.load_split("train"), data.load_split("val")
     classes = data.load_classes()
     weights = read_json(data.CLASS_WEIGHTS)
-    set_seeds(p["seed"])
+    seed_everything(p["seed"])
 
     tokenizer = Tokenizer("char").fit(train.texts)
-    arch = {k: config[k] for k in ARCH_KEYS["cnn"] if k != "token_dropout"}  # lesson: none
+    arch = {k: v for k, v in module_args(config).items() if k != "token_dropout"}  # lesson: none
     lesson = LessonCNN(len(tokenizer), len(classes), **arch)
     loss_fn = nn.BCEWithLogitsLoss(weight=torch.tensor([weights[c] for c in classes]))
     encoded = [([tokenizer.encode(t) for t in split.texts], split.y) for split in (train, val)]
     generator = torch.Generator().manual_seed(p["seed"])
-    lesson_seconds = [lesson_epoch_seconds(lesson, loss_fn, *encoded, config["batch_size"],
+    lesson_seconds = [lesson_epoch_seconds(lesson, loss_fn, *encoded, config.batch_size,
                                            generator) for _ in range(epochs)]
 
-    ours = baselines.build("cnn", {**p, "cnn": config}, classes)
+    ours = baselines.build("cnn", p, classes)
     ours.fit(train.texts, train.y, val=(val.texts, val.y))
     our_seconds = [row["epoch_seconds"] for row in ours.history]
 
     lesson_median, our_median = statistics.median(lesson_seconds), statistics.median(our_seconds)
     ratio = our_median / lesson_median
-    print(f"\n| CNN, batch {config['batch_size']}, {torch.get_num_threads()} threads, median of "
+    print(f"\n| CNN, batch {config.batch_size}, {torch.get_num_threads()} threads, median of "
           f"{epochs} epochs | s / epoch |\n|---|---|\n| the lesson's loop | {lesson_median:.2f} |"
           f"\n| tagbench | {our_median:.2f} |\n| ratio (target <= 0.5) | {ratio:.2f} |")
     sys.exit(0 if ratio <= 0.5 else 1)

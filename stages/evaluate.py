@@ -19,13 +19,13 @@ def main(name):
         results[split] = metrics.overall(truth.y, predicted)
         curves[split] = metrics.pr_curve(truth.y, scores)
         tags[split] = artifacts.project_tags(truth.ids, truth.y, predicted)
-        write_json(artifacts.REPORTS / name / f"pr_{split}.json", curves[split])
+        write_json(artifacts.pr_path(name, split), curves[split])
         if split == "test":
-            write_json(artifacts.REPORTS / name / "per_class.json",
+            write_json(artifacts.per_class_path(name),
                        metrics.per_class(truth.y, predicted, truth.classes, truth.ids))
     write_json(artifacts.metrics_path(name), results)
     write_json(artifacts.tags_path(name), {"classes": truth.classes, **tags}, indent=None)
-    plots.pr_curves(curves, artifacts.REPORTS / name / "pr_curve.png", title=name)
+    plots.pr_curves(curves, artifacts.pr_figure_path(name), title=name)
     print(f"{name}: test macro F1 {results['test']['f1']:.4f}, val {results['val']['f1']:.4f}")
 
 

@@ -4,43 +4,57 @@ latency, throughput, size, parameters, training time), the Pareto front, the rec
 
 import os
 
+import numpy as np
 from tqdm import tqdm
 
 from tagbench import artifacts, data, metrics, params, plots, report, thresholds
-from tagbench.errors import exits_cleanly
-from tagbench.io import read_json, write_json, write_text
+from tagbench.errors import TagbenchError, exits_cleanly
+from tagbench.io import load_array, read_json, write_json, write_text
 from tagbench.predict import Tagger
 
-OUT = artifacts.REPORTS
+
+def evaluated(name):
+    """What evaluate@<name> wrote: its metrics, and per split (ids, true tags, predicted tags)."""
+    tags = read_json(artifacts.tags_path(name))
+    return read_json(artifacts.metrics_path(name)), {
+        split: artifacts.tag_matrices(tags[split], tags["classes"]) for split in ("val", "test")}
 
 
-def evaluate(name, val, test, config):
-    """One baseline's report row, its val and test predictions and its threshold study."""
-    record = read_json(artifacts.threshold_path(name))
+def shared_truth(evaluations):
+    """{split: true tags}: the projects and labels every baseline was evaluated on."""
+    (first, (_, reference)), *others = evaluations.items()
+    for name, (_, splits) in others:
+        for split, (ids, y, _) in splits.items():
+            if ids != reference[split][0] or not np.array_equal(y, reference[split][1]):
+                raise TagbenchError(f"{artifacts.tags_path(name)} and "
+                                    f"{artifacts.tags_path(first)} were evaluated on different "
+                                    f"{split} projects: run `dvc repro`")
+    return {split: y for split, (_, y, _) in reference.items()}
+
+
+def measure(name, measured, truth, test_texts, config):
+    """One baseline's report row (what evaluate@<name> measured, plus latency, size and
+    parameters of the trained model) and its threshold study."""
     meta = artifacts.load_meta(name)
-    val_scores, _ = artifacts.load_scores(name, "val")
-    test_scores, _ = artifacts.load_scores(name, "test")
-    predicted = {"val": thresholds.decide(val_scores, record),
-                 "test": thresholds.decide(test_scores, record)}
     tagger = Tagger(name)
-    latency_ms, throughput = report.latency(tagger, test.texts)
-    row = {"name": name, **metrics.overall(test.y, predicted["test"]),
-           "val_f1": metrics.overall(val.y, predicted["val"])["f1"], "latency_ms": latency_ms,
-           "throughput": throughput, "size_mb": report.folder_mb(artifacts.model_dir(name)),
+    latency_ms, throughput = report.latency(tagger, test_texts)
+    row = {"name": name, **measured["test"], "val_f1": measured["val"]["f1"],
+           "latency_ms": latency_ms, "throughput": throughput,
+           "size_mb": report.folder_mb(artifacts.model_dir(name)),
            "parameters": int(tagger.model.num_parameters()),
            "train_seconds": meta["train_seconds"]}
-    study = thresholds.study(meta, (val.y, val_scores), (test.y, test_scores),
-                             config["min_support"])
-    return row, predicted, test_scores, study
+    val, test = ((truth[s], load_array(artifacts.predictions_path(name, s)))
+                 for s in ("val", "test"))
+    return row, thresholds.study(meta, val, test, config["min_support"])
 
 
-def add_intervals(rows, val, test, predictions, p):
+def add_intervals(rows, truth, predictions, p):
     """Bootstrap intervals of val and test macro F1 on rows; the val resamples per baseline."""
     resamples = p["report"]["resamples"]
     val_samples = metrics.bootstrap_macro_f1(
-        val.y, {n: pr["val"] for n, pr in predictions.items()}, resamples, p["seed"])
+        truth["val"], {n: pr["val"] for n, pr in predictions.items()}, resamples, p["seed"])
     test_samples = metrics.bootstrap_macro_f1(
-        test.y, {n: pr["test"] for n, pr in predictions.items()}, resamples, p["seed"])
+        truth["test"], {n: pr["test"] for n, pr in predictions.items()}, resamples, p["seed"])
     for row in rows:
         row["val_f1_low"], row["val_f1_high"] = metrics.interval(val_samples[row["name"]])
         row["f1_low"], row["f1_high"] = metrics.interval(test_samples[row["name"]])
@@ -60,19 +74,24 @@ def choose(rows, val_samples, cv, config):
 @exits_cleanly
 def main():
     p = params.load()
-    val, test = data.load_split("val"), data.load_split("test")
-    rows, predictions, curves, studies = [], {}, {}, {}
+    evaluations = {name: evaluated(name) for name in p["baselines"]}
+    truth = shared_truth(evaluations)
+    predictions = {name: {split: labels for split, (_, _, labels) in splits.items()}
+                   for name, (_, splits) in evaluations.items()}
+    test_texts = data.load_split("test").texts  # to time the whole predict path
+    rows, studies = [], {}
     for name in tqdm(p["baselines"], desc="report", disable=None):
-        row, predictions[name], scores, studies[name] = evaluate(name, val, test, p["threshold"])
+        row, studies[name] = measure(name, evaluations[name][0], truth, test_texts,
+                                     p["threshold"])
         rows.append(row)
-        curves[name] = metrics.pr_curve(test.y, scores)
-    val_samples = add_intervals(rows, val, test, predictions, p)
+    val_samples = add_intervals(rows, truth, predictions, p)
     rows.sort(key=lambda r: -r["val_f1"])
     front = report.pareto_front(rows)
     cv = read_json(artifacts.CV)
     choice = choose(rows, val_samples, cv, p["report"])
-    context = {**read_json(artifacts.DATA_STATS), "seed": p["seed"], "test_size": len(test.y),
-               "val_size": len(val.y), "threshold": p["threshold"]["method"],
+    context = {**read_json(artifacts.DATA_STATS), "seed": p["seed"],
+               "test_size": len(truth["test"]), "val_size": len(truth["val"]),
+               "threshold": p["threshold"]["method"],
                "resamples": p["report"]["resamples"], "folds": cv["folds"],
                "machine": f"{os.cpu_count()} CPU cores",
                "train_seconds": sum(r["train_seconds"] for r in rows), **p["report"]}
@@ -80,13 +99,16 @@ def main():
         "context": context, "baselines": rows, "pareto_front": front,
         "recommended": choice["recommended"], "recommendation": choice,
         "threshold_study": studies})
-    write_text(OUT / "tradeoffs.md", report.tradeoffs_markdown(rows, front, choice, context)
+    write_text(artifacts.TRADEOFFS_MD, report.tradeoffs_markdown(rows, front, choice, context)
                + report.cv_markdown(cv) + report.threshold_study_markdown(studies))
-    plots.tradeoff_scatter(rows, front, OUT / "tradeoffs.png", choice["recommended"])
-    per_class = [metrics.per_class_f1(test.y, predictions[r["name"]]["test"]) for r in rows]
-    plots.heatmap(per_class, [r["name"] for r in rows], test.classes, OUT / "per_class_f1.png",
+    plots.tradeoff_scatter(rows, front, artifacts.TRADEOFFS_PNG, choice["recommended"])
+    per_class = [metrics.per_class_f1(truth["test"], predictions[r["name"]]["test"])
+                 for r in rows]
+    plots.heatmap(per_class, [r["name"] for r in rows], data.load_classes(),
+                  artifacts.PER_CLASS_PNG,
                   title="test F1 per tag (rows sorted by val macro F1)")
-    plots.pr_curves(curves, OUT / "pr_curves.png", title="test, all baselines:")
+    plots.pr_curves({n: read_json(artifacts.pr_path(n, "test")) for n in p["baselines"]},
+                    artifacts.PR_PNG, title="test, all baselines:")
     print(f"recommended: {choice['recommended']} (chosen on val); "
           f"Pareto front: {', '.join(front)}")
 

@@ -11,9 +11,9 @@ def main():
     records, classes = read_json(data.PROCESSED), read_json(data.CLASSES)
     s = p["split"]
     splits = split.split_ids(records, classes, s["method"], s["train_size"], s["order"], p["seed"])
-    report = split.label_distribution(records, classes, splits)
+    report = split.label_distribution(records, classes, {n: splits[n] for n in data.SPLIT_NAMES})
     write_json(data.SPLITS, splits)
-    write_json("reports/split_distribution.json", report)
+    write_json(artifacts.SPLIT_DISTRIBUTION, report)
     write_json(artifacts.SPLIT_STATS, {
         name: {k: v for k, v in r.items() if k != "share"} for name, r in report.items()})
     print("split: " + ", ".join(f"{n} {r['size']}" for n, r in report.items()))

@@ -1,18 +1,15 @@
-"""Stage train: fit one baseline family and score val and test.
-Usage: python stages/train.py random | rule_based | tfidf_<model> | cnn | rnn | transformer"""
+"""Stage train: fit one baseline on train and score val and test.
+Usage: python stages/train.py <baseline>   (a name in params.yaml's `baselines`)"""
 
 import sys
 
 from tagbench import baselines, params
 from tagbench.errors import exits_cleanly
-from tagbench.training import seed_everything
 
 
 @exits_cleanly
-def main(family):
-    p = params.load()
-    seed_everything(p)
-    baselines.fit_and_predict(baselines.family_members(family), p)
+def main(name):
+    baselines.fit_and_predict(name, params.load())
 
 
 if __name__ == "__main__":

@@ -4,9 +4,15 @@ declares them again as the stages' outs).
 models/<baseline>/model/         the artifact (model.json, weights) plus meta.json
 models/<baseline>/threshold.json the decision threshold chosen on val
 data/predictions/<baseline>/     val.npy and test.npy: scores (or 0/1 labels) per class
-metrics/<name>.json              the metrics DVC shows (cache: false, in git)
-metrics/tags/<baseline>.json     each val and test project's true and predicted tags (in git)
+dvclive/<baseline>/              its fit's log (neural: per epoch, training_curves.png)
+metrics/baselines/<baseline>.json its val and test metrics (what `dvc metrics show` lists)
+metrics/tags/<baseline>.json     each val and test project's true and predicted tags
+metrics/pr/<baseline>/<split>.json  its precision-recall curve
+metrics/<name>.json              the pipeline's other metrics (data, split, cv, noise, tradeoffs)
 reports/                         figures and tables people read
+
+Everything under metrics/ and dvclive/ is `cache: false`, in git, so two commits compare from
+git alone. tests/test_artifacts.py checks that dvc.yaml declares these paths.
 """
 
 from pathlib import Path
@@ -22,12 +28,22 @@ PREDICTIONS = Path("data/predictions")
 REPORTS = Path("reports")
 METRICS = Path("metrics")
 TRADEOFFS = METRICS / "tradeoffs.json"
+TRADEOFFS_MD = REPORTS / "tradeoffs.md"
+TRADEOFFS_PNG = REPORTS / "tradeoffs.png"
+PER_CLASS_PNG = REPORTS / "per_class_f1.png"
+PR_PNG = REPORTS / "pr_curves.png"
+SPLIT_DISTRIBUTION = REPORTS / "split_distribution.json"
+DATASET_VERSIONS = REPORTS / "dataset_versions.md"  # `make compare-versions`, kept in git
+LESSON_REPRODUCTION = REPORTS / "lesson_reproduction.md"  # `make reproduce-lesson`
 CV = METRICS / "cv.json"
 NOISE = METRICS / "noise.json"
 NOISE_FLOOR = REPORTS / "noise_floor.json"  # the last opt-in noise run, kept in git
 DATA_STATS = METRICS / "data.json"
 SPLIT_STATS = METRICS / "split.json"
 TAGS = METRICS / "tags"  # `tagbench compare` reads them
+BASELINE_METRICS = METRICS / "baselines"
+PR = METRICS / "pr"
+LOGS = Path("dvclive")
 
 
 def model_dir(name):
@@ -43,7 +59,27 @@ def predictions_path(name, split):
 
 
 def metrics_path(name):
-    return METRICS / f"{name}.json"
+    return BASELINE_METRICS / f"{name}.json"
+
+
+def pr_path(name, split):
+    return PR / name / f"{split}.json"
+
+
+def training_log(name):
+    return LOGS / name
+
+
+def training_curves_path(name):
+    return LOGS / name / "training_curves.png"
+
+
+def per_class_path(name):
+    return REPORTS / name / "per_class.json"
+
+
+def pr_figure_path(name):
+    return REPORTS / name / "pr_curve.png"
 
 
 def tags_path(name):

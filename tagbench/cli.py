@@ -3,6 +3,7 @@
 import argparse
 import json
 import sys
+import textwrap
 from pathlib import Path
 
 from tagbench import artifacts, lesson, lockcheck, params, report
@@ -31,21 +32,24 @@ def cmd_baselines(args):
 
 
 def cmd_readme(args):
-    """Regenerate the README's results table (metrics/*.json) and its copies of the tradeoff
-    report, the noise floor and the data-version comparison (reports/)."""
-    path = Path(args.path)
-    text = report.replace_block(path.read_text(), "results",
-                                report.results_table(params.load()["baselines"]))
-    for block in report.README_COPIES:
-        text = report.replace_block(text, block, report.readme_copy(block))
-    path.write_text(text)
-    print(f"updated the results table and the copies of {', '.join(report.README_COPIES)} "
-          f"in {path}")
+    """Regenerate the README's results table (metrics/baselines/) and the copies of the
+    tradeoff report, the noise floor and the data-version comparison (reports/) in the README
+    and docs/."""
+    documents = {"README.md": {"results": report.results_table(params.load()["baselines"])}}
+    for block, (_, _, document) in report.README_COPIES.items():
+        documents.setdefault(document, {})[block] = report.readme_copy(block)
+    for document, blocks in documents.items():
+        path = Path(document)
+        text = path.read_text(encoding="utf-8")
+        for block, content in blocks.items():
+            text = report.replace_block(text, block, content)
+        path.write_text(text, encoding="utf-8")
+        print(f"updated {', '.join(blocks)} in {path}")
 
 
 def cmd_plots_template(args):
     """Write the offline HTML template for `dvc plots show` from the npm packages."""
-    from tagbench.plots import offline_template
+    from tagbench.vega import offline_template
 
     offline_template(args.node_modules, args.out)
     print(f"wrote {args.out}")
@@ -214,50 +218,37 @@ def _format(result, args):
     return ", ".join(result["tags"])
 
 
+def first_line(func):
+    return " ".join(func.__doc__.split()).split(". ")[0].rstrip(".")
+
+
+MAINTAINER_COMMANDS = {  # the project's own upkeep: listed after what users run
+    "check-lock": cmd_check_lock, "readme": cmd_readme, "noise-floor": cmd_noise_floor,
+    "tune": cmd_tune, "preset": cmd_preset, "lesson-report": cmd_lesson_report,
+    "plots-template": cmd_plots_template}
+
+
 def parser():
     p = argparse.ArgumentParser(
-        prog="tagbench", description="Train and compare baselines for tagging ML projects. "
-        "The pipeline itself runs with `dvc repro`; these commands read its outputs.")
-    sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("baselines", help=cmd_baselines.__doc__).set_defaults(func=cmd_baselines)
-    readme = sub.add_parser("readme", help=cmd_readme.__doc__)
-    readme.add_argument("path", nargs="?", default="README.md")
-    readme.set_defaults(func=cmd_readme)
-    compare = sub.add_parser("compare", help=cmd_compare.__doc__)
-    compare.add_argument("a", nargs="?", default="HEAD",
-                         help="git revision, experiment name or 'workspace' (default HEAD)")
-    compare.add_argument("b", nargs="?", default="workspace", help="the same (default workspace)")
-    compare.add_argument("--resamples", type=positive_int, default=1000)
-    compare.add_argument("--check", action="store_true",
-                         help="exit 2 when a deterministic baseline moved at all or a "
-                         "stochastic one beyond its seed noise floor (CI's reproduction check)")
-    compare.set_defaults(func=cmd_compare)
-    noise_floor = sub.add_parser("noise-floor", help=cmd_noise_floor.__doc__)
-    noise_floor.add_argument("rev", help="the experiment (or revision) that ran the noise stage")
-    noise_floor.set_defaults(func=cmd_noise_floor)
-    data_versions = sub.add_parser("dataset-versions", help=cmd_versions.__doc__)
-    data_versions.add_argument("a", help="the run on one data version (revision, experiment)")
-    data_versions.add_argument("b", help="the run on the other")
-    data_versions.add_argument("--resamples", type=positive_int, default=1000)
-    data_versions.add_argument("--out", default="reports/dataset_versions.md")
-    data_versions.set_defaults(func=cmd_versions)
-    preset = sub.add_parser("preset", help=cmd_preset.__doc__)
-    preset.add_argument("path")
-    preset.set_defaults(func=cmd_preset)
-    lesson_report = sub.add_parser("lesson-report", help=cmd_lesson_report.__doc__)
-    lesson_report.add_argument("--out", default="reports/lesson_reproduction.md")
-    lesson_report.set_defaults(func=cmd_lesson_report)
-    sub.add_parser("check-lock", help=cmd_check_lock.__doc__).set_defaults(func=cmd_check_lock)
-    tune = sub.add_parser("tune", help=cmd_tune.__doc__)
-    tune.add_argument("baseline")
-    tune.add_argument("-j", "--jobs", type=positive_int, default=1,
-                      help="experiments run at once (each gets its share of the cores)")
-    tune.set_defaults(func=cmd_tune)
-    template = sub.add_parser("plots-template", help=cmd_plots_template.__doc__)
-    template.add_argument("--node-modules", default="node_modules")
-    template.add_argument("--out", default="plots/template.html")
-    template.set_defaults(func=cmd_plots_template)
-    predict = sub.add_parser("predict", help=cmd_predict.__doc__)
+        prog="tagbench", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Train and compare baselines for tagging ML projects. The pipeline itself "
+        "runs with `dvc repro`; these commands read its outputs.",
+        epilog="maintainer commands (each with --help):\n" + "\n".join(
+            textwrap.fill(first_line(func), 88, initial_indent=f"  {name:16s}",
+                          subsequent_indent=" " * 18)
+            for name, func in MAINTAINER_COMMANDS.items()))
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                           title="commands")
+
+    def command(name, func):
+        """A subcommand; only the users' ones are listed under `commands`."""
+        help_ = first_line(func).replace("%", "%%")  # argparse %-formats help
+        listed = {} if name in MAINTAINER_COMMANDS else {"help": help_}
+        parser_ = sub.add_parser(name, description=func.__doc__, **listed)
+        parser_.set_defaults(func=func)
+        return parser_
+
+    predict = command("predict", cmd_predict)
     predict.add_argument("text", nargs="*", help="texts to tag (else --file)")
     predict.add_argument("--baseline", help="a trained baseline (default: the report's "
                          "recommendation, else the best val macro F1)")
@@ -267,7 +258,35 @@ def parser():
     predict.add_argument("--probs", action="store_true", help="show the predicted tags' scores")
     predict.add_argument("--top", type=int, default=0, help="show the K best tags with scores")
     predict.add_argument("--batch-size", type=int, default=64)
-    predict.set_defaults(func=cmd_predict)
+    command("baselines", cmd_baselines)
+    compare = command("compare", cmd_compare)
+    compare.add_argument("a", nargs="?", default="HEAD",
+                         help="git revision, experiment name or 'workspace' (default HEAD)")
+    compare.add_argument("b", nargs="?", default="workspace", help="the same (default workspace)")
+    compare.add_argument("--resamples", type=positive_int, default=1000)
+    compare.add_argument("--check", action="store_true",
+                         help="exit 2 when a deterministic baseline moved at all or a "
+                         "stochastic one beyond its seed noise floor (CI's reproduction check)")
+    data_versions = command("dataset-versions", cmd_versions)
+    data_versions.add_argument("a", help="the run on one data version (revision, experiment)")
+    data_versions.add_argument("b", help="the run on the other")
+    data_versions.add_argument("--resamples", type=positive_int, default=1000)
+    data_versions.add_argument("--out", default=str(artifacts.DATASET_VERSIONS))
+
+    command("check-lock", cmd_check_lock)
+    command("readme", cmd_readme)
+    command("noise-floor", cmd_noise_floor).add_argument(
+        "rev", help="the experiment (or revision) that ran the noise stage")
+    tune = command("tune", cmd_tune)
+    tune.add_argument("baseline")
+    tune.add_argument("-j", "--jobs", type=positive_int, default=1,
+                      help="experiments run at once (each gets its share of the cores)")
+    command("preset", cmd_preset).add_argument("path")
+    command("lesson-report", cmd_lesson_report).add_argument(
+        "--out", default=str(artifacts.LESSON_REPRODUCTION))
+    template = command("plots-template", cmd_plots_template)
+    template.add_argument("--node-modules", default="node_modules")
+    template.add_argument("--out", default="plots/template.html")
     return p
 
 

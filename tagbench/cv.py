@@ -9,6 +9,7 @@ from tqdm import tqdm
 
 from tagbench import baselines, data, metrics, split, thresholds
 from tagbench.io import read_json
+from tagbench.seeding import seed_everything
 
 
 def folds(p):
@@ -22,14 +23,11 @@ def folds(p):
 def train_and_score(name, p, train_ids, val_ids, test_ids=()):
     """Train one baseline on train_ids (seeded by p["seed"]), choose its threshold on val_ids
     as the pipeline does; its macro F1 on val_ids (and on test_ids, when given)."""
-    np.random.seed(p["seed"])
+    seed_everything(p["seed"])
     model = baselines.build(name, p, data.load_classes())
     stemmed = model.input == "stemmed"
     train, val = data.load_ids(train_ids, stemmed), data.load_ids(val_ids, stemmed)
-    if getattr(model, "watches_val", False):
-        model.fit(train.texts, train.y, val=(val.texts, val.y))
-    else:
-        model.fit(train.texts, train.y)
+    baselines.fit(model, train, val)
     scores = model.predict_scores(val.texts)
     meta = {"output": model.output, "default_threshold": model.default_threshold}
     record = thresholds.choose(val.y, scores, meta, p["threshold"])

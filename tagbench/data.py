@@ -99,8 +99,7 @@ def preprocess(projects, vocabulary, data_params, text_params, seed):
     records = [{
         "id": p["id"],
         "created_on": p["created_on"],
-        "text": textlib.clean(f"{p['title']} {p['description']}", lower=text_params["lower"],
-                              remove_stopwords=text_params["stopwords"]),
+        "text": textlib.prepare(f"{p['title']} {p['description']}", text_params),
         "tags": p["tags"],
     } for p in projects]
     stats = {"projects": len(records), "classes": len(classes),

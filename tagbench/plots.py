@@ -1,10 +1,8 @@
-"""PNG figures (matplotlib, no display) and the offline page template for `dvc plots show`."""
+"""PNG figures (matplotlib, no display)."""
 
 from pathlib import Path
 
 import matplotlib
-
-from tagbench.errors import TagbenchError
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -86,35 +84,3 @@ def tradeoff_scatter(rows, front, path, recommended=None):
     adjust_text(labels, objects=points, ax=ax, expand=(1.2, 1.6),
                 arrowprops={"arrowstyle": "-", "color": "grey", "lw": 0.5})
     save(fig, path)
-
-
-VEGA_SCRIPTS = ("vega/build/vega.min.js", "vega-lite/build/vega-lite.min.js",
-                "vega-embed/build/vega-embed.min.js")
-PAGE = """<!DOCTYPE html>
-<html>
-<head>
-<meta charset="utf-8">
-<title>tagbench plots</title>
-{inline}
-<style>body {{ font-family: sans-serif; }} table {{ border-spacing: 15px; }}
-img {{ max-width: 900px; }}</style>
-</head>
-<body>
-{{plot_divs}}
-</body>
-</html>
-"""
-
-
-def offline_template(node_modules, path):
-    """An HTML template for `dvc plots show` with Vega, Vega-Lite and Vega-Embed inlined from
-    the npm packages (DVC's own page loads them from a CDN, so offline it renders blank)."""
-    scripts = []
-    for script in VEGA_SCRIPTS:
-        source = Path(node_modules) / script
-        if not source.exists():
-            raise TagbenchError(f"{source} is missing: run `npm ci` (or `make plots`)")
-        code = source.read_text(encoding="utf-8").replace("</script", "<\\/script")
-        scripts.append(f"<script>\n{code}\n</script>")
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_text(PAGE.format(inline="\n".join(scripts)), encoding="utf-8")

@@ -31,10 +31,8 @@ class Tagger:
 
     def prepare(self, raw_texts):
         """Clean (and stem, when the baseline reads stemmed text) exactly as the pipeline did."""
-        options = self.meta["text"]
-        cleaned = [text.clean(t, lower=options["lower"], remove_stopwords=options["stopwords"])
-                   for t in raw_texts]
-        return [text.stem(t) for t in cleaned] if self.meta["input"] == "stemmed" else cleaned
+        stemmed = self.meta["input"] == "stemmed"
+        return [text.prepare(t, self.meta["text"], stemmed) for t in raw_texts]
 
     def scores(self, raw_texts):
         return self.model.predict_scores(self.prepare(raw_texts))

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from tagbench import lesson
-from tagbench.artifacts import METRICS, REPORTS, TRADEOFFS, metrics_path
+from tagbench.artifacts import DATASET_VERSIONS, NOISE_FLOOR, TRADEOFFS, TRADEOFFS_MD, metrics_path
 from tagbench.io import read_json
 
 
@@ -34,12 +34,12 @@ def _fmt(value):
     return "" if value is None else f"{value:.3f}"
 
 
-def results_table(baselines, metrics_dir=METRICS):
+def results_table(baselines):
     """Markdown: each baseline's test and val macro F1 beside the lesson's numbers."""
     rows = ["| baseline | test macro F1 | test micro F1 | val macro F1 | lesson (published) "
             "| lesson code re-run |", "|---|---|---|---|---|---|"]
     for name in baselines:
-        path = Path(metrics_dir) / f"{name}.json"
+        path = metrics_path(name)
         if not path.exists():
             rows.append(f"| {name} | not built | | | {_fmt(lesson.PUBLISHED_F1.get(name))} "
                         f"| {_fmt(lesson.RERUN_F1.get(name))} |")
@@ -51,17 +51,17 @@ def results_table(baselines, metrics_dir=METRICS):
     return "\n".join(rows)
 
 
-README_COPIES = {  # README block -> the generated report it copies, and what builds it
-    "tradeoffs": (REPORTS / "tradeoffs.md", "dvc repro report"),
-    "noise": (REPORTS / "noise_floor.md", "make noise"),
-    "versions": (REPORTS / "dataset_versions.md", "make compare-versions"),
+README_COPIES = {  # block -> the generated report it copies, what builds it, the document
+    "tradeoffs": (TRADEOFFS_MD, "dvc repro report", "README.md"),
+    "noise": (NOISE_FLOOR.with_suffix(".md"), "make noise", "docs/comparing.md"),
+    "versions": (DATASET_VERSIONS, "make compare-versions", "docs/comparing.md"),
 }
 
 
 def readme_copy(block, root="."):
     """A generated report for the README: without its title when it has one, its sections
     one heading level down."""
-    path, command = README_COPIES[block]
+    path, command, _ = README_COPIES[block]
     path = Path(root) / path
     if not path.exists():
         return f"Not built yet: run `{command}`."

@@ -4,6 +4,7 @@ import numpy as np
 from skmultilearn.model_selection import IterativeStratification
 
 from tagbench.data import SPLIT_NAMES, binarize
+from tagbench.seeding import numpy_state
 
 LESSON_SHUFFLE_SEED = 42
 LESSON_SPLIT_SEED = 1234
@@ -28,7 +29,8 @@ def three_way(y, train_size, order):
 
 
 def split_ids(records, classes, method, train_size, order, seed):
-    """{train, val, test: [ids]} for the project's own split or the lesson's exact one."""
+    """{train, val, test: [ids]} for the project's own split or the lesson's exact one; the
+    lesson's also keeps numpy's RNG state after it (its baselines drew from there on)."""
     ids = np.array([r["id"] for r in records])
     y = binarize([r["tags"] for r in records], classes)
     if method == "lesson":
@@ -38,9 +40,10 @@ def split_ids(records, classes, method, train_size, order, seed):
         ids, y = ids[order_], y[order_]
         np.random.seed(LESSON_SPLIT_SEED)
         parts = three_way(y, 0.7, order=1)
-    else:
-        np.random.seed(seed)
-        parts = three_way(y, train_size, order)
+        return {**{name: ids[part].tolist() for name, part in zip(SPLIT_NAMES, parts)},
+                "numpy_state": numpy_state()}
+    np.random.seed(seed)
+    parts = three_way(y, train_size, order)
     return {name: ids[part].tolist() for name, part in zip(SPLIT_NAMES, parts)}
 
 

@@ -2,9 +2,10 @@
 its script can import, so that a change to any of them re-runs it.
 
 The imports are read from the source (every `import`, also inside functions), followed
-transitively within the package, parent packages included. The model registry
-(`tagbench.models.KINDS`) imports a baseline's kind by name at run time: a stage whose command
-names a baseline may load that baseline's kind; a stage that names none may load any.
+transitively within the package, parent packages included. The baseline registry
+(`tagbench.registry`) imports a baseline's model module by name at run time: a stage whose
+command names a baseline may load that baseline's module (and those of its RNG stream); a
+stage that names none may load any.
 """
 
 import ast
@@ -58,28 +59,25 @@ def closure(root, modules):
     return seen
 
 
-def kind_modules(baselines_named):
-    """The modules the model registry may load for these baselines (None: any baseline)."""
-    from tagbench.baselines import kind
-    from tagbench.models import KINDS
+def registry_modules(baselines_named):
+    """The model modules the registry may load for these baselines (None: any baseline)."""
+    from tagbench.registry import BASELINES, stream
 
-    kinds = set(KINDS) if baselines_named is None else {kind(n) for n in baselines_named}
-    return {KINDS[k].split(":")[0] for k in kinds}
+    names = BASELINES if baselines_named is None else \
+        [m for n in baselines_named if n in BASELINES for m in stream(n)]
+    return {BASELINES[n].module for n in names}
 
 
 def stage_modules(root, cmd):
     """The package modules a stage command (`python stages/X.py [baseline]`) can import."""
-    from tagbench.baselines import family_members
-
     args = shlex.split(cmd)
     scripts = [a for a in args if a.endswith(".py")]
     if not scripts:
         return set()
     script, rest = scripts[0], args[args.index(scripts[0]) + 1:]
     modules = closure(root, imported_modules(root, Path(root) / script))
-    if f"{PACKAGE}.models" in modules:
-        named = [m for a in rest for m in family_members(a)] or None
-        modules = closure(root, modules | kind_modules(named))
+    if f"{PACKAGE}.baselines" in modules:  # builds or loads baselines through the registry
+        modules = closure(root, modules | registry_modules(rest or None))
     return modules
 
 
@@ -90,16 +88,21 @@ def covered(path, deps):
 
 def mismatches(root, stages):
     """{stage: [problems]} for stages given as {name: (cmd, [dep paths])}: a module the stage
-    imports but does not depend on (stale results), or a module it depends on but never
-    imports (needless re-runs)."""
+    imports but does not depend on (stale results), or a module it depends on but no stage
+    of its group (`train@*` share their deps) imports (needless re-runs)."""
+    imports = {name: {module_file(root, m).relative_to(root) for m in stage_modules(root, cmd)}
+               for name, (cmd, _) in stages.items()}
+    group_imports = {}
+    for name, files in imports.items():
+        group_imports.setdefault(name.split("@")[0], set()).update(files)
     found = {}
-    for name, (cmd, deps) in stages.items():
+    for name, (_, deps) in stages.items():
         deps = [Path(d) for d in deps]
-        files = {module_file(root, m).relative_to(root) for m in stage_modules(root, cmd)}
         problems = [f"imports {f} but does not depend on it"
-                    for f in sorted(files) if not covered(f, deps)]
+                    for f in sorted(imports[name]) if not covered(f, deps)]
         problems += [f"depends on {d} but never imports it" for d in deps
-                     if d.parts[0] == PACKAGE and d.suffix == ".py" and d not in files]
+                     if d.parts[0] == PACKAGE and d.suffix == ".py"
+                     and d not in group_imports[name.split("@")[0]]]
         if problems:
             found[name] = problems
     return found

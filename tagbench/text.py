@@ -49,3 +49,10 @@ def _stem_word(word):
 def stem(text):
     """Porter-stem every space-separated word (the same function stems texts and aliases)."""
     return " ".join(_stem_word(word) for word in text.split(" "))
+
+
+def prepare(raw, options, stemmed=False):
+    """Raw text as a baseline reads it: cleaned with the pipeline's `text` params (the
+    preprocess stage), then stemmed when the baseline reads stemmed text (the stem stage)."""
+    cleaned = clean(raw, lower=options["lower"], remove_stopwords=options["stopwords"])
+    return stem(cleaned) if stemmed else cleaned

@@ -10,7 +10,6 @@ per-epoch logging with dvclive.
 
 import copy
 import math
-import random
 import time
 
 import numpy as np
@@ -26,12 +25,6 @@ def resolve_device(name):
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     return torch.device(name)
-
-
-def set_seeds(seed):
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
 
 
 def length_grouped_batches(lengths, batch_size, rng=None, chunk_batches=20):
@@ -76,20 +69,20 @@ def loss_function(class_weights, mode, device):
 
 def parameter_groups(model, config):
     """Trainable parameters; a model with a pretrained body and a new head (it defines
-    parameter_groups) trains the head at config['head_lr']."""
+    parameter_groups) trains the head at config.head_lr."""
     if hasattr(model, "parameter_groups"):
-        return model.parameter_groups(config["lr"], config["head_lr"])
+        return model.parameter_groups(config.lr, config.head_lr)
     return [p for p in model.parameters() if p.requires_grad]
 
 
 def make_scheduler(optimizer, config, steps_per_epoch):
     """plateau: lr /= 10 after scheduler_patience epochs without a better val loss.
     linear: lr rises over the first warmup_ratio of all steps, then falls to 0 at the end."""
-    if config["scheduler"] == "plateau":
+    if config.scheduler == "plateau":
         return torch.optim.lr_scheduler.ReduceLROnPlateau(
-            optimizer, mode="min", factor=0.1, patience=config["scheduler_patience"])
-    total = steps_per_epoch * config["num_epochs"]
-    warmup = max(1, round(config["warmup_ratio"] * total))
+            optimizer, mode="min", factor=0.1, patience=config.scheduler_patience)
+    total = steps_per_epoch * config.num_epochs
+    warmup = max(1, round(config.warmup_ratio * total))
     decay = max(1, total - warmup)
     return torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda step: min((step + 1) / warmup, max(0.0, (total - step) / decay)))
@@ -111,24 +104,26 @@ def score(model, collate, data, batch_size, device, loss_fn=None):
 
 
 class Trainer:
-    """Train `model` on encoded examples; collate(indices, examples) -> (batch dict, targets)."""
+    """Train `model` on encoded examples; collate(indices, examples) -> (batch dict, targets).
+    config: a configs.TrainerConfig; run: the baseline's name, seed and threads."""
 
-    def __init__(self, model, collate, class_weights, config, live=None, name="model"):
-        self.config = config
-        self.device = resolve_device(config["device"])
+    def __init__(self, model, collate, class_weights, config, run, live=None):
+        self.config, self.seed, self.name = config, run.seed, run.name
+        torch.set_num_threads(run.threads)
+        self.device = resolve_device(config.device)
         self.model = model.to(self.device)
         self.collate = collate
-        self.loss_fn = loss_function(class_weights, config["loss_weighting"], self.device)
-        self.optimizer = torch.optim.AdamW(parameter_groups(model, config), lr=config["lr"],
-                                           weight_decay=config["weight_decay"])
+        self.loss_fn = loss_function(class_weights, config.loss_weighting, self.device)
+        self.optimizer = torch.optim.AdamW(parameter_groups(model, config), lr=config.lr,
+                                           weight_decay=config.weight_decay)
         self.scheduler = None
-        self.live, self.name = live, name
+        self.live = live
         self.history = []
 
     def train_epoch(self, data, rng, epoch):
         self.model.train()
         total, count = 0.0, 0
-        batches = length_grouped_batches(data.lengths, self.config["batch_size"], rng)
+        batches = length_grouped_batches(data.lengths, self.config.batch_size, rng)
         # a bar on a terminal only: in DVC's and CI's logs, the one line per epoch below
         for indices in tqdm(batches, desc=f"{self.name} epoch {epoch}", leave=False,
                             disable=None):
@@ -138,51 +133,54 @@ class Trainer:
             loss = self.loss_fn(logits, targets.to(self.device))
             loss.backward()
             self.optimizer.step()
-            if self.config["scheduler"] == "linear":
+            if self.config.scheduler == "linear":
                 self.scheduler.step()
             total += loss.item() * len(indices)
             count += len(indices)
         return total / count
 
     def predict(self, data):
-        return score(self.model, self.collate, data, self.config["batch_size"], self.device,
+        return score(self.model, self.collate, data, self.config.batch_size, self.device,
                      self.loss_fn)
 
     def fit(self, train, val):
-        """Train until the monitored val number (config['monitor']: val_loss, or val_f1 at
+        """Train until the monitored val number (config.monitor: val_loss, or val_f1 at
         the 0.5 cut) stops improving for `patience` epochs; keep the best weights."""
         from tagbench import metrics  # scikit-learn: loaded for training, not for predict
 
-        rng = np.random.RandomState(self.config["seed"])
+        rng = np.random.RandomState(self.seed)
         self.scheduler = make_scheduler(self.optimizer, self.config,
-                                        math.ceil(len(train.lengths) / self.config["batch_size"]))
-        monitor = self.config["monitor"]
+                                        math.ceil(len(train.lengths) / self.config.batch_size))
+        monitor = self.config.monitor
         best, best_state, waited = float("inf"), None, 0
-        for epoch in range(1, self.config["num_epochs"] + 1):
+        for epoch in range(1, self.config.num_epochs + 1):
             start = time.perf_counter()
             train_loss = self.train_epoch(train, rng, epoch)
             val_scores, val_loss = self.predict(val)
             val_f1 = metrics.overall(val.y, (val_scores > 0.5).astype(int))["f1"]
             lr = self.optimizer.param_groups[0]["lr"]
-            if self.config["scheduler"] == "plateau":
+            if self.config.scheduler == "plateau":
                 self.scheduler.step(val_loss)
             seconds = time.perf_counter() - start
             self.log(epoch, train_loss=train_loss, val_loss=val_loss, val_f1=val_f1, lr=lr,
                      epoch_seconds=seconds)
+            if not math.isfinite(val_loss):  # diverged: it will not recover
+                if best_state is None:
+                    raise TagbenchError(f"{self.name}: the val loss is not a number at epoch "
+                                        f"{epoch} (training diverged): lower {self.name}.lr in "
+                                        f"params.yaml")
+                print(f"{self.name}: the val loss is not a number at epoch {epoch} (training "
+                      f"diverged): stopping with the best epoch, {monitor} {abs(best):.5f}")
+                break
             badness = val_loss if monitor == "val_loss" else -val_f1
-            if not math.isfinite(val_loss):  # diverged: never the best, and it will not recover
-                badness = float("inf")
             if badness < best:
                 best, best_state, waited = badness, copy.deepcopy(self.model.state_dict()), 0
             else:
                 waited += 1
-                if waited >= self.config["patience"]:
+                if waited >= self.config.patience:
                     print(f"{self.name}: early stop after epoch {epoch}, "
                           f"best {monitor} {abs(best):.5f}")
                     break
-        if best_state is None:
-            raise TagbenchError(f"{self.name}: the val loss was not a number at any epoch "
-                                f"(training diverged): lower {self.name}.lr in params.yaml")
         self.model.load_state_dict(best_state)
         return self
 

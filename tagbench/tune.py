@@ -7,8 +7,7 @@ import subprocess
 import time
 from pathlib import Path
 
-import yaml
-
+from tagbench import params
 from tagbench.artifacts import metrics_path
 from tagbench.errors import TagbenchError
 
@@ -17,18 +16,30 @@ SWEEPS = Path("sweeps.yaml")
 
 def grid_flags(grid):
     """{key: [a, b]} -> ["-S", "key=a,b", ...] (DVC expands the combinations)."""
-    flags = []
+    return [flag for key, values in grid.items() for flag in params.set_flag(key, values)]
+
+
+def check_grid(grid, base):
+    """Every value of the grid set into base must pass params.yaml's declaration (a
+    baseline's section: its config dataclass), so a bad sweep fails before it is queued."""
     for key, values in grid.items():
-        text = ",".join(yaml.safe_dump(v, default_flow_style=True).removesuffix("\n...\n").strip()
-                        for v in values)
-        flags += ["-S", f"{key}={text}"]
-    return flags
+        if not isinstance(values, list) or not values:
+            raise TagbenchError(f"{SWEEPS}: {key} must be a non-empty list of values")
+        for value in values:
+            override = value
+            for part in reversed(key.split(".")):
+                override = {part: override}
+            try:
+                params.validate(params.merge(base, override))
+            except TagbenchError as e:
+                raise TagbenchError(f"{SWEEPS}: {e}") from None
 
 
 def default_grid(name):
-    grids = yaml.safe_load(SWEEPS.read_text(encoding="utf-8"))
+    grids = params.read_yaml(SWEEPS)
     if name not in grids:
         raise TagbenchError(f"{SWEEPS}: no grid for {name!r}; known: {', '.join(grids)}")
+    check_grid(grids[name], params.load())
     return grids[name]
 
 
@@ -75,19 +86,10 @@ def ranked(name, keys, experiments):
             metrics = data.get("metrics", {}).get(str(metrics_path(name)), {}).get("data")
             if not metrics:
                 continue
-            values = flat_params(data["params"]["params.yaml"]["data"], keys)
+            tree = data["params"]["params.yaml"]["data"]
+            values = {key: params.dotted(tree, key) for key in keys}
             rows.append((metrics["val"]["f1"], metrics["test"]["f1"], exp.get("name"), values))
     return sorted(rows, key=lambda row: -row[0])
-
-
-def flat_params(params, keys):
-    values = {}
-    for key in keys:
-        node = params
-        for part in key.split("."):
-            node = node[part]
-        values[key] = node
-    return values
 
 
 def table_markdown(rows):

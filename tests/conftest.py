@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tagbench import data
+from tagbench import configs, data, params, registry
 
 REPO = Path(__file__).resolve().parents[1]
 # Read once, when huggingface_hub is imported: without it a missing model retries the hub.
@@ -48,14 +48,17 @@ def workdir(tmp_path, monkeypatch, repo_params):
 
 def set_params(path, **changes):
     """Edit params.yaml in place: set_params(p, **{"split.train_size": 1.5})."""
-    params = yaml.safe_load(Path(path).read_text())
-    for dotted, value in changes.items():
-        node = params
-        *parents, leaf = dotted.split(".")
-        for key in parents:
-            node = node[key]
-        node[leaf] = value
-    Path(path).write_text(yaml.safe_dump(params, sort_keys=False))
+    tree = yaml.safe_load(Path(path).read_text())
+    for key, value in changes.items():
+        parent, _, leaf = key.rpartition(".")
+        (params.dotted(tree, parent) if parent else tree)[leaf] = value
+    Path(path).write_text(yaml.safe_dump(tree, sort_keys=False))
+
+
+def config_of(name, **changes):
+    """A baseline's config: its section of the repository's params.yaml, with changes."""
+    section = yaml.safe_load((REPO / "params.yaml").read_text())[name]
+    return configs.parse(registry.get(name).config, {**section, **changes})
 
 
 def run_stage(cwd, stage, *args):
@@ -87,8 +90,8 @@ def tiny_bert(directory):
 BIN = Path(sys.executable).parent
 NO_NETWORK = Path(__file__).parent / "nonet"  # its sitecustomize refuses sockets
 # The smoke DAG's params: every baseline, on a sample of v1, with tiny models.
-SMALL = {"data.sample": 500, "data.min_tag_freq": 15, "tfidf.rf.n_estimators": 10,
-         "tfidf.gbm.n_estimators": 5,
+SMALL = {"data.sample": 500, "data.min_tag_freq": 15, "tfidf_rf.n_estimators": 10,
+         "tfidf_gbm.n_estimators": 5,
          "cnn.num_epochs": 2, "cnn.embedding_dim": 16, "cnn.num_filters": 8,
          "cnn.filter_sizes": [2, 3], "cnn.hidden_dim": 16,
          "rnn.num_epochs": 2, "rnn.embedding_dim": 16, "rnn.rnn_hidden_dim": 16,
@@ -123,7 +126,8 @@ def dag(tmp_path_factory):
             (root / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(REPO / name, root / name)
     bert = tiny_bert(tmp_path_factory.mktemp("tiny-bert"))  # a local model: no download
-    set_params(root / "params.yaml", **SMALL, **{"transformer.model": str(bert)})
+    set_params(root / "params.yaml", **SMALL, **{"transformer.model": str(bert),
+                                                  "embed_logreg.model": str(bert)})
     sh(root, "git", "init", "-q")
     sh(root, "dvc", "remote", "modify", "--local", "store", "url", remote_url())
     sh(root, "git", "add", "-A")

@@ -1,19 +1,24 @@
 import numpy as np
 import pytest
 
+from conftest import config_of
 from tagbench import data, text
 from tagbench.models.simple import RandomTagger, RuleBasedTagger
-from tagbench.models.tfidf import TfidfModel
+from tagbench.models.tfidf import TfidfTagger
 
 VECTORIZER = {"analyzer": "word", "ngram_min": 1, "ngram_max": 2, "min_df": 1, "max_df": 1.0,
               "sublinear_tf": True, "max_features": 0}
-TFIDF = {
-    "logreg": {"C": 10.0, "class_weight": "balanced", "max_iter": 200},
-    "knn": {"n_neighbors": 5, "weights": "distance", "metric": "cosine"},
-    "rf": {"n_estimators": 20, "max_depth": None, "min_samples_leaf": 1, "class_weight": None},
-    "gbm": {"n_estimators": 10, "learning_rate": 0.1, "max_depth": 3},
-    "svm": {"C": 1.0, "class_weight": "balanced"},
+TFIDF = {  # small versions of each TF-IDF baseline
+    "tfidf_logreg": {"max_iter": 200},
+    "tfidf_knn": {"n_neighbors": 5},
+    "tfidf_rf": {"n_estimators": 20},
+    "tfidf_gbm": {"n_estimators": 10},
+    "tfidf_svm": {},
 }
+
+
+def tfidf(name):
+    return config_of(name, vectorizer=VECTORIZER, **TFIDF[name])
 
 
 @pytest.fixture(scope="module")
@@ -39,11 +44,11 @@ def test_tfidf_models(name, small):
     train, test = small
 
     def make():
-        return TfidfModel(train.classes, name, VECTORIZER, TFIDF[name])
+        return TfidfTagger(train.classes, tfidf(name))
 
     scores = fit_scores(make, train, test)
     assert scores.shape == test.y.shape and np.isfinite(scores).all()
-    if name != "svm":
+    if name != "tfidf_svm":
         assert scores.min() >= 0 and scores.max() <= 1
     assert np.array_equal(scores, fit_scores(make, train, test))
 
@@ -53,7 +58,7 @@ def test_random(strategy, p, small):
     train, test = small
 
     def make():
-        return RandomTagger(train.classes, strategy)
+        return RandomTagger(train.classes, config_of("random_uniform", strategy=strategy))
 
     scores = fit_scores(make, train, test)
     assert scores.shape == test.y.shape and set(np.unique(scores)) <= {0.0, 1.0}
@@ -77,13 +82,15 @@ def test_rule_based_lesson_examples(raw, expected, small):
     """On the lesson's own vocabulary (v0), where transformers has NLP as parent."""
     from conftest import REPO
     v0 = data.read_tags(REPO / data.raw_paths("v0")[1])
-    tagger = RuleBasedTagger(small[0].classes, v0, stemmed=True)
+    tagger = RuleBasedTagger(small[0].classes, config_of("rule_based_stemmed"), v0)
     assert tagger.tags(text.stem(text.clean(raw))) == expected
 
 
 def test_rule_based_matches_whole_words_only(vocabulary, small):
-    token = RuleBasedTagger(small[0].classes, vocabulary, stemmed=False, match="token")
-    substring = RuleBasedTagger(small[0].classes, vocabulary, stemmed=False, match="substring")
+    token = RuleBasedTagger(small[0].classes, config_of("rule_based_unstemmed", match="token"),
+                            vocabulary)
+    substring = RuleBasedTagger(small[0].classes,
+                                config_of("rule_based_unstemmed", match="substring"), vocabulary)
     cleaned = text.clean("Organ donor matching")  # the alias "gan" only inside "organ"
     assert "generative-adversarial-networks" in substring.tags(cleaned)
     assert "generative-adversarial-networks" not in token.tags(cleaned)
@@ -92,7 +99,7 @@ def test_rule_based_matches_whole_words_only(vocabulary, small):
 
 def test_rule_based_scores_and_round_trip(tmp_path, vocabulary, small):
     train, test = small
-    tagger = RuleBasedTagger(train.classes, vocabulary, stemmed=True)
+    tagger = RuleBasedTagger(train.classes, config_of("rule_based_stemmed"), vocabulary)
     scores = tagger.predict_scores(test.texts)
     assert scores.shape == test.y.shape and scores.sum() > 0
     tagger.save(tmp_path)
@@ -101,10 +108,11 @@ def test_rule_based_scores_and_round_trip(tmp_path, vocabulary, small):
 
 def test_tfidf_save_load_same_scores(tmp_path, small):
     train, test = small
-    model = TfidfModel(train.classes, "svm", VECTORIZER, TFIDF["svm"]).fit(train.texts, train.y)
+    model = TfidfTagger(train.classes, tfidf("tfidf_knn")).fit(train.texts, train.y)
     model.save(tmp_path)
-    assert np.array_equal(TfidfModel.load(tmp_path).predict_scores(test.texts),
-                          model.predict_scores(test.texts))
+    loaded = TfidfTagger.load(tmp_path)
+    assert np.array_equal(loaded.predict_scores(test.texts), model.predict_scores(test.texts))
+    assert loaded.num_parameters() == model.num_parameters() > model.train_nonzeros > 0
 
 
 def test_save_renames_a_complete_artifact_into_place(tmp_path, monkeypatch):
@@ -113,7 +121,7 @@ def test_save_renames_a_complete_artifact_into_place(tmp_path, monkeypatch):
     from tagbench import artifacts, baselines
 
     monkeypatch.chdir(tmp_path)
-    model = RandomTagger(["a", "b"]).fit([], np.zeros((2, 2)))
+    model = RandomTagger(["a", "b"], config_of("random_uniform")).fit([], np.zeros((2, 2)))
     baselines.save("random_uniform", model, 0.1, {"lower": True, "stopwords": True})
     first = artifacts.model_dir("random_uniform")
     assert sorted(p.name for p in first.iterdir()) == ["meta.json", "model.json"]
@@ -123,7 +131,7 @@ def test_save_renames_a_complete_artifact_into_place(tmp_path, monkeypatch):
             raise KeyboardInterrupt  # interrupted halfway
 
     with pytest.raises(KeyboardInterrupt):
-        baselines.save("random_uniform", Broken(["a", "b"]), 0.1, {})
+        baselines.save("random_uniform", Broken(["a", "b"], config_of("random_uniform")), 0.1, {})
     assert sorted(p.name for p in first.iterdir()) == ["meta.json", "model.json"]  # untouched
     assert [p.name for p in first.parent.iterdir()] == ["model"]  # no partial folder left
     umask = os.umask(0)

@@ -18,7 +18,7 @@ def lock_entries(root):
 
 
 def metrics(root, name):
-    return json.loads((root / "metrics" / f"{name}.json").read_text())
+    return json.loads((root / "metrics" / "baselines" / f"{name}.json").read_text())
 
 
 def test_repro_builds_every_baseline(dag):
@@ -33,7 +33,8 @@ def test_repro_builds_every_baseline(dag):
     assert "changed" not in sh(dag, "dvc", "status").stdout
     for name in ("cnn", "rnn", "transformer"):
         assert (dag / "dvclive" / name / "plots" / "metrics" / "val_loss.tsv").exists()
-        assert (dag / "reports" / name / "training_curves.png").read_bytes()[:4] == b"\x89PNG"
+        assert (dag / "dvclive" / name / "training_curves.png").read_bytes()[:4] == b"\x89PNG"
+    assert json.loads((dag / "dvclive" / "tfidf_svm" / "metrics.json").read_text()) == {}
 
 
 def test_report_ranks_every_baseline(dag):
@@ -98,7 +99,7 @@ def test_exp_run_reruns_only_what_its_params_touch(dag):
         dag, "-S", "cnn.lr=0.003", "-S", "transformer.lr=1e-4", "-S", "split.folds=3",
         "-S", "cv.baselines=[rule_based_stemmed,tfidf_svm]", "-S", "noise.seeds=[1,2]",
         "-S", "noise.split_seeds=[3]", "-S", "noise.baselines=[random_uniform,tfidf_rf]")
-    assert changed == {"train@cnn", "threshold@cnn", "evaluate@cnn", "transformer",
+    assert changed == {"train@cnn", "threshold@cnn", "evaluate@cnn", "train@transformer",
                        "threshold@transformer", "evaluate@transformer", "cv", "noise", "report"}
     cv = written["cv"]
     assert cv["folds"] == 3 and set(cv["baselines"]) == {"rule_based_stemmed", "tfidf_svm"}
@@ -114,7 +115,8 @@ def test_exp_run_reruns_only_what_its_params_touch(dag):
 
 
 def test_the_recommendation_never_reads_the_test_split(dag):
-    """Every test project's tags replaced: test F1 moves, the choice does not."""
+    """Every test project's tags replaced and every baseline evaluated again: test F1 moves,
+    the choice does not."""
     before = json.loads((dag / "metrics" / "tradeoffs.json").read_text())
     splits = json.loads((dag / "data" / "splits.json").read_text())
     processed = dag / "data" / "processed" / "projects.json"
@@ -127,6 +129,8 @@ def test_the_recommendation_never_reads_the_test_split(dag):
     try:
         processed.unlink()  # a DVC-cached file may be a link into the cache
         processed.write_text(json.dumps(records))
+        for name in yaml.safe_load((dag / "params.yaml").read_text())["baselines"]:
+            sh(dag, "python", "stages/evaluate.py", name)
         sh(dag, "python", "stages/report.py")
         after = json.loads((dag / "metrics" / "tradeoffs.json").read_text())
     finally:
@@ -138,7 +142,7 @@ def test_the_recommendation_never_reads_the_test_split(dag):
 
 def test_compare_commits_experiments_and_the_workspace(dag):
     try:
-        sh(dag, "dvc", "exp", "run", "-n", "svm-tiny-c", "-S", "tfidf.svm.C=0.001",
+        sh(dag, "dvc", "exp", "run", "-n", "svm-tiny-c", "-S", "tfidf_svm.C=0.001",
            "evaluate@tfidf_svm")
         workspace = sh(dag, "tagbench", "compare").stdout  # HEAD against the workspace
         experiment = sh(dag, "tagbench", "compare", "HEAD", "svm-tiny-c").stdout
@@ -168,11 +172,11 @@ def test_a_sweep_runs_through_the_queue(dag, monkeypatch):
     monkeypatch.chdir(dag)
     for key in ("PATH", "PYTHONPATH", "DVC_NO_ANALYTICS", "HF_HUB_OFFLINE"):
         monkeypatch.setenv(key, ENV[key])
-    names = tune.queue("tfidf_svm", {"tfidf.svm.C": [0.5, 2]})
+    names = tune.queue("tfidf_svm", {"tfidf_svm.C": [0.5, 2]})
     assert len(names) == 2
     tune.run_queue(poll_seconds=1)
-    rows = tune.ranked("tfidf_svm", ["tfidf.svm.C"], names)
-    assert sorted(row[3]["tfidf.svm.C"] for row in rows) == [0.5, 2]
+    rows = tune.ranked("tfidf_svm", ["tfidf_svm.C"], names)
+    assert sorted(row[3]["tfidf_svm.C"] for row in rows) == [0.5, 2]
     assert all(0 < val <= 1 and 0 < test <= 1 for val, test, _, _ in rows)
     assert rows[0][0] >= rows[1][0]  # ranked by val macro F1
 
@@ -194,24 +198,25 @@ def test_exp_run_on_v2(dag):
     """Another data version through one baseline's stages (the rest would prove nothing new)."""
     try:
         sh(dag, "dvc", "exp", "run", "-S", "data.version=v2", "evaluate@tfidf_svm")
-        assert metrics(dag, "data")["version"] == "v2"
-        assert metrics(dag, "data")["classes"] < 35
+        stats = json.loads((dag / "metrics" / "data.json").read_text())
+        assert stats["version"] == "v2" and stats["classes"] < 35
         assert metrics(dag, "tfidf_svm")["test"]["f1"] > 0
     finally:
         restore(dag)
 
 
 def test_stale_lock_fails_check(dag):
-    set_params(dag / "params.yaml", **{"tfidf.svm.C": 0.5})
+    set_params(dag / "params.yaml", **{"tfidf_svm.C": 0.5})
     result = sh(dag, "tagbench", "check-lock", check=False)
     restore(dag)
     assert result.returncode == 2
-    assert "tfidf@svm" in result.stderr and "run `dvc repro`" in result.stderr
+    assert "train@tfidf_svm" in result.stderr and "run `dvc repro`" in result.stderr
     assert "threshold@" not in result.stderr  # only the stage whose params changed
 
 
 CHEAP_OUTPUTS = ["data/processed/*.json", "data/splits.json", "data/class_weights.json",
-                 "data/predictions/*/*.npy", "models/*/threshold.json", "metrics/*.json"]
+                 "data/predictions/*/*.npy", "models/*/threshold.json", "metrics/*.json",
+                 "metrics/baselines/*.json"]
 TIMED = {"metrics/tradeoffs.json"}  # latency and throughput: measured, so never identical
 
 
@@ -223,8 +228,8 @@ def output_hashes(root):
 
 
 # every stage that draws random numbers; the rest are pure functions of their inputs
-STOCHASTIC = ["split", "random", "tfidf@rf", "tfidf@gbm", "train@cnn", "train@rnn",
-              "transformer"]
+STOCHASTIC = ["split", "train@random_uniform", "train@random_weighted", "train@tfidf_rf",
+              "train@tfidf_gbm", "train@cnn", "train@rnn", "train@transformer"]
 
 
 def test_forced_repro_is_byte_identical(dag):

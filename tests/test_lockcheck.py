@@ -6,10 +6,10 @@ def test_missing_upstream_outputs_are_not_stale_but_edits_are():
         "stem": [{"changed deps": {"data/processed/projects.json": "deleted"}},
                  {"changed outs": {"data/processed/projects_stemmed.json": "not in cache"}}],
         "split": [{"changed deps": {"tagbench/split.py": "modified"}}],
-        "tfidf@svm": [{"changed deps": {"params.yaml": {"tfidf.svm": "modified"}}}],
+        "train@tfidf_svm": [{"changed deps": {"params.yaml": {"tfidf_svm": "modified"}}}],
         "random": ["always changed"],
     }
     assert stale_stages(status) == {
         "split": ["tagbench/split.py modified"],
-        "tfidf@svm": ["param tfidf.svm modified"],
+        "train@tfidf_svm": ["param tfidf_svm modified"],
     }

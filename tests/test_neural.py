@@ -1,10 +1,13 @@
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
 import torch
 
+from tagbench.configs import CNNConfig, RNNConfig
 from tagbench.errors import TagbenchError
+from tagbench.models import Run
 from tagbench.models.neural import CNN, RNN, NeuralTagger, drop_tokens
 from tagbench.models.torch_tagger import Encoded, collate
 from tagbench.tokenizer import Tokenizer
@@ -20,8 +23,9 @@ TINY = {
 TRAINER = {"input": "cleaned", "tokenizer_level": "char", "min_freq": 1, "max_len": 50,
            "lr": 0.01, "weight_decay": 0.0, "batch_size": 4, "num_epochs": 2, "patience": 5,
            "monitor": "val_loss", "scheduler": "plateau", "scheduler_patience": 2,
-           "warmup_ratio": 0.0, "loss_weighting": "weight", "device": "cpu", "seed": 0,
-           "threads": 1}
+           "warmup_ratio": 0.0, "loss_weighting": "weight", "device": "cpu"}
+CONFIGS = {"cnn": CNNConfig(**TRAINER, **TINY["cnn"]), "rnn": RNNConfig(**TRAINER, **TINY["rnn"])}
+RUN = Run("model", seed=0, threads=1)
 TEXTS = ["graph neural nets", "image segmentation", "language models", "object detection",
          "node classification", "text generation", "image generation gan", "graph attention"]
 Y = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 1, 0], [1, 0, 0], [0, 0, 1], [0, 1, 1],
@@ -33,8 +37,12 @@ def module(arch, vocab=20, **overrides):
     return {"cnn": CNN, "rnn": RNN}[arch](vocab, len(CLASSES), **{**TINY[arch], **overrides})
 
 
-def tagger(arch, **overrides):
-    return NeuralTagger(CLASSES, arch, {**TINY[arch], **TRAINER, **overrides},
+def config(arch="cnn", **changes):
+    return replace(CONFIGS[arch], **changes)
+
+
+def tagger(arch, threads=1, **changes):
+    return NeuralTagger(CLASSES, config(arch, **changes), Run(arch, 0, threads),
                         class_weights={"a": 1 / 3, "b": 1 / 3, "c": 1 / 4})
 
 
@@ -105,7 +113,7 @@ def test_one_step_lowers_the_loss(arch):
     tok = Tokenizer().fit(TEXTS)
     data = Encoded([tok.encode(t) for t in TEXTS], Y)
     model = module(arch, len(tok))
-    trainer = Trainer(model, collate, [1.0, 1.0, 1.0], TRAINER)
+    trainer = Trainer(model, collate, [1.0, 1.0, 1.0], config(arch), RUN)
     batch, targets = collate(np.arange(len(TEXTS)), data)
     model.eval()  # no dropout, so the comparison is exact
     before = trainer.loss_fn(model(**batch), targets).item()
@@ -118,8 +126,8 @@ def test_one_step_lowers_the_loss(arch):
 def test_early_stopping_restores_the_best_state(monkeypatch):
     tok = Tokenizer().fit(TEXTS)
     data = Encoded([tok.encode(t) for t in TEXTS], Y)
-    trainer = Trainer(module("cnn", len(tok)), collate, [1.0] * 3, {**TRAINER, "num_epochs": 6,
-                                                                   "patience": 2})
+    trainer = Trainer(module("cnn", len(tok)), collate, [1.0] * 3,
+                      config(num_epochs=6, patience=2), RUN)
     losses = iter([0.5, 0.3, 0.4, 0.6, 0.7, 0.8])
     snapshots = []
     real_predict = trainer.predict
@@ -138,21 +146,21 @@ def test_early_stopping_restores_the_best_state(monkeypatch):
 def test_a_val_loss_that_is_never_a_number_is_one_clear_error(monkeypatch):
     tok = Tokenizer().fit(TEXTS)
     data = Encoded([tok.encode(t) for t in TEXTS], Y)
-    trainer = Trainer(module("cnn", len(tok)), collate, [1.0] * 3, {**TRAINER, "num_epochs": 3,
-                                                                   "patience": 5})
+    trainer = Trainer(module("cnn", len(tok)), collate, [1.0] * 3,
+                      config(num_epochs=3, patience=5), RUN)
     real_predict = trainer.predict
     monkeypatch.setattr(trainer, "predict", lambda val: (real_predict(val)[0], float("nan")))
-    with pytest.raises(TagbenchError, match="training diverged.*lower model.lr"):
+    with pytest.raises(TagbenchError, match="not a number at epoch 1 .*lower model.lr"):
         trainer.fit(data, data)
-    assert len(trainer.history) == 3
+    assert len(trainer.history) == 1  # it stops at once: a diverged model does not recover
 
 
 def test_a_diverged_epoch_is_never_kept_as_the_best_even_with_a_good_f1(monkeypatch):
     """Monitoring val F1, an epoch whose loss is NaN but whose F1 looks perfect is skipped."""
     tok = Tokenizer().fit(TEXTS)
     data = Encoded([tok.encode(t) for t in TEXTS], Y)
-    trainer = Trainer(module("cnn", len(tok)), collate, [1.0] * 3, {
-        **TRAINER, "num_epochs": 3, "patience": 5, "monitor": "val_f1"})
+    trainer = Trainer(module("cnn", len(tok)), collate, [1.0] * 3,
+                      config(num_epochs=3, patience=5, monitor="val_f1"), RUN)
     half_right = 0.9 * Y * np.array([1, 1, 0])  # one tag never found
     outputs = iter([(half_right, 0.5), (0.9 * Y, float("nan")), (0.0 * Y, 0.6)])
     snapshots = []
@@ -164,6 +172,7 @@ def test_a_diverged_epoch_is_never_kept_as_the_best_even_with_a_good_f1(monkeypa
     monkeypatch.setattr(trainer, "predict", fake_predict)
     trainer.fit(data, data)
     assert all(torch.equal(snapshots[0][k], v) for k, v in trainer.model.state_dict().items())
+    assert len(trainer.history) == 2  # stopped at the diverged epoch
 
 
 def test_scoring_before_fit_is_one_clear_error():
@@ -186,9 +195,7 @@ def test_fit_is_deterministic_and_reloads(arch, tmp_path):
 def test_training_uses_the_threads_param_not_the_core_count():
     before = torch.get_num_threads()
     try:
-        model = tagger("cnn")
-        model.hparams["threads"] = 3
-        model.fit(TEXTS, Y, val=(TEXTS, Y))
+        tagger("cnn", threads=3).fit(TEXTS, Y, val=(TEXTS, Y))
         assert torch.get_num_threads() == 3
     finally:
         torch.set_num_threads(before)
@@ -197,9 +204,9 @@ def test_training_uses_the_threads_param_not_the_core_count():
 def test_an_artifact_from_another_version_is_one_clear_line(tmp_path):
     tagger("cnn").fit(TEXTS, Y, val=(TEXTS, Y)).save(tmp_path)
     saved = json.loads((tmp_path / "model.json").read_text())
-    del saved["hparams"]["token_dropout"]
+    del saved["config"]["token_dropout"]
     (tmp_path / "model.json").write_text(json.dumps(saved))
-    with pytest.raises(TagbenchError, match="model.json has no hyper-parameter 'token_dropout'"):
+    with pytest.raises(TagbenchError, match="model.json: missing param 'token_dropout'.*dvc repro"):
         NeuralTagger.load(tmp_path)
 
 
@@ -212,10 +219,9 @@ def test_length_grouped_batches_cover_every_index_once():
 
 
 def test_linear_schedule_warms_up_then_decays_to_zero():
-    model = module("cnn")
-    config = {**TRAINER, "scheduler": "linear", "warmup_ratio": 0.25, "num_epochs": 2}
-    trainer = Trainer(model, collate, [1.0] * 3, config)
-    scheduler = make_scheduler(trainer.optimizer, config, steps_per_epoch=4)
+    linear = config(scheduler="linear", warmup_ratio=0.25, num_epochs=2)
+    trainer = Trainer(module("cnn"), collate, [1.0] * 3, linear, RUN)
+    scheduler = make_scheduler(trainer.optimizer, linear, steps_per_epoch=4)
     rates = []
     for _ in range(8):
         rates.append(trainer.optimizer.param_groups[0]["lr"])

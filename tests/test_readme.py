@@ -7,9 +7,10 @@ from conftest import REPO
 from tagbench import report
 
 
-def test_readme_results_table_matches_metrics():
+def test_readme_results_table_matches_metrics(monkeypatch):
+    monkeypatch.chdir(REPO)
     baselines = yaml.safe_load((REPO / "params.yaml").read_text())["baselines"]
-    table = report.results_table(baselines, REPO / "metrics")
+    table = report.results_table(baselines)
     readme = (REPO / "README.md").read_text()
     assert report.replace_block(readme, "results", table) == readme, \
         "README results table is stale: run `tagbench readme`"
@@ -17,6 +18,7 @@ def test_readme_results_table_matches_metrics():
 
 @pytest.mark.parametrize("block", sorted(report.README_COPIES))
 def test_readme_copies_match_the_reports(block):
-    readme = (REPO / "README.md").read_text()
-    assert report.replace_block(readme, block, report.readme_copy(block, REPO)) == readme, \
-        f"README's copy of {report.README_COPIES[block][0]} is stale: run `tagbench readme`"
+    path, _, document = report.README_COPIES[block]
+    text = (REPO / document).read_text()
+    assert report.replace_block(text, block, report.readme_copy(block, REPO)) == text, \
+        f"{document}'s copy of {path} is stale: run `tagbench readme`"

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tagbench import plots, report
+from tagbench import report
 from tagbench.errors import TagbenchError
 
 
@@ -75,35 +75,39 @@ def test_tradeoffs_markdown_states_the_rule_and_the_choice():
 
 
 def test_offline_template_inlines_the_vega_scripts(tmp_path):
-    for script in plots.VEGA_SCRIPTS:
+    from tagbench import vega
+
+    for script in vega.VEGA_SCRIPTS:
         (tmp_path / "nm" / script).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / "nm" / script).write_text(f"/* {script} */ var s = '</script>';")
-    plots.offline_template(tmp_path / "nm", tmp_path / "t.html")
+    vega.offline_template(tmp_path / "nm", tmp_path / "t.html")
     page = (tmp_path / "t.html").read_text()
     assert "{plot_divs}" in page and "{scripts}" not in page and "cdn" not in page
-    assert all(f"/* {script} */" in page for script in plots.VEGA_SCRIPTS)
+    assert all(f"/* {script} */" in page for script in vega.VEGA_SCRIPTS)
     assert "'</script>'" not in page  # a closing tag inside the code is escaped
     with pytest.raises(TagbenchError, match="npm ci"):
-        plots.offline_template(tmp_path / "missing", tmp_path / "u.html")
+        vega.offline_template(tmp_path / "missing", tmp_path / "u.html")
 
 
 def test_grid_flags_use_dvc_sweep_syntax():
     from tagbench import tune
 
-    grid = {"cnn.lr": [0.0003, 0.001], "tfidf.rf.class_weight": [None, "balanced"]}
+    grid = {"cnn.lr": [0.0003, 0.001], "tfidf_rf.class_weight": [None, "balanced"]}
     assert tune.grid_flags(grid) == ["-S", "cnn.lr=0.0003,0.001",
-                                     "-S", "tfidf.rf.class_weight=null,balanced"]
+                                     "-S", "tfidf_rf.class_weight=null,balanced"]
 
 
-def test_every_default_grid_names_real_params(repo_params):
-    import yaml
-
+def test_every_default_grid_passes_the_params_declaration(repo_params, monkeypatch):
     from conftest import REPO
-    from tagbench import tune
+    from tagbench import params, tune
 
-    grids = yaml.safe_load((REPO / tune.SWEEPS).read_text())
+    monkeypatch.chdir(REPO)
+    grids = params.read_yaml(tune.SWEEPS)
     assert set(grids) == set(repo_params["baselines"]) - {"random_uniform",
                                                           "rule_based_unstemmed"}
-    for grid in grids.values():
-        for key in grid:
-            assert tune.flat_params(repo_params, [key])  # raises KeyError on a typo
+    for name in grids:
+        tune.default_grid(name)  # raises on an unknown key or a value out of range
+    with pytest.raises(TagbenchError, match="sweeps.yaml: params.yaml: cnn.lr = -1"):
+        tune.check_grid({"cnn.lr": [0.001, -1]}, repo_params)
+    with pytest.raises(TagbenchError, match="unknown param 'cnn.lrr'"):
+        tune.check_grid({"cnn.lrr": [0.001]}, repo_params)

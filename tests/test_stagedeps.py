@@ -17,13 +17,22 @@ def test_a_missing_module_dep_is_named():
         "evaluate@cnn": ["imports tagbench/io.py but does not depend on it"]}
 
 
-def test_the_registry_loads_the_named_baselines_kind_only():
-    cmd, deps = dvc_stages(REPO)["tfidf@svm"]
-    problems = mismatches(REPO, {"tfidf@svm": (cmd, [*deps, "tagbench/models/neural.py"])})
-    assert problems == {"tfidf@svm": ["depends on tagbench/models/neural.py but never imports "
-                                      "it"]}
-    cmd, deps = dvc_stages(REPO)["train@cnn"]
-    assert "tagbench/models/neural.py" in deps and "tagbench/models/tfidf.py" not in deps
+def test_the_registry_loads_the_named_baselines_module():
+    from tagbench.stagedeps import stage_modules
+
+    svm = stage_modules(REPO, "python stages/train.py tfidf_svm")
+    cnn = stage_modules(REPO, "python stages/train.py cnn")
+    assert "tagbench.models.tfidf" in svm and "tagbench.models.neural" not in svm
+    assert "tagbench.models.neural" in cnn and "tagbench.trainer" in cnn
+    assert "tagbench.models.simple" not in stage_modules(REPO, "python stages/evaluate.py cnn")
+
+
+def test_a_dep_no_stage_of_the_group_imports_is_named():
+    stages = {n: s for n, s in dvc_stages(REPO).items() if n.startswith("threshold@")}
+    cmd, deps = stages["threshold@cnn"]
+    stages["threshold@cnn"] = (cmd, [*deps, "tagbench/trainer.py"])
+    assert mismatches(REPO, stages) == {
+        "threshold@cnn": ["depends on tagbench/trainer.py but never imports it"]}
 
 
 def write(path, text):

@@ -63,8 +63,8 @@ def test_bad_params_stop_the_stage(workdir, key, value, fragment):
     assert_one_line_error(run_stage(workdir, "preprocess"), fragment)
 
 
-@pytest.mark.parametrize("key, value", [("tfidf.svm.C", -1), ("tfidf.knn.n_neighbors", 0),
-                                        ("tfidf.vectorizer.analyzer", "chars")])
+@pytest.mark.parametrize("key, value", [("tfidf_svm.C", -1), ("tfidf_knn.n_neighbors", 0),
+                                        ("tfidf_svm.vectorizer.analyzer", "chars")])
 def test_bad_model_params_stop_before_training(workdir, key, value):
     set_params("params.yaml", **{key: value})
     assert_one_line_error(run_stage(workdir, "train", "tfidf_svm"), key)

@@ -7,7 +7,9 @@ import pytest
 import torch
 
 from conftest import tiny_bert
+from tagbench.configs import TransformerConfig
 from tagbench.errors import TagbenchError
+from tagbench.models import Run
 from tagbench.models.transformer import TransformerTagger, resolve
 from tagbench.trainer import Trainer
 
@@ -16,11 +18,16 @@ TEXTS = ["graph neural nets", "image segmentation", "language models", "object d
          "node classification", "text generation", "image generation gan", "graph attention"]
 Y = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 1, 0], [1, 0, 0], [0, 0, 1], [0, 1, 1],
               [1, 0, 1]], dtype=np.uint8)
-HPARAMS = {"pooling": "mean", "max_len": 64, "freeze_layers": 0, "dropout_p": 0.1, "lr": 1e-3,
-           "head_lr": 1e-2, "weight_decay": 0.01, "batch_size": 4, "num_epochs": 2,
-           "patience": 5, "monitor": "val_loss", "scheduler": "linear",
+HPARAMS = {"input": "cleaned", "pooling": "mean", "max_len": 64, "freeze_layers": 0,
+           "dropout_p": 0.1, "lr": 1e-3, "head_lr": 1e-2, "weight_decay": 0.01, "batch_size": 4,
+           "num_epochs": 2, "patience": 5, "monitor": "val_loss", "scheduler": "linear",
            "scheduler_patience": 2, "warmup_ratio": 0.1, "loss_weighting": "pos_weight",
-           "device": "cpu", "seed": 0, "threads": 1}
+           "device": "cpu"}
+RUN = Run("transformer", seed=0, threads=1)
+
+
+def config(bert, **overrides):
+    return TransformerConfig(**{**HPARAMS, "model": bert, **overrides})
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +36,7 @@ def bert(tmp_path_factory):
 
 
 def tagger(bert, **overrides):
-    return TransformerTagger(CLASSES, "transformer", {**HPARAMS, "model": bert, **overrides},
+    return TransformerTagger(CLASSES, config(bert, **overrides), RUN,
                              class_weights={"a": 1 / 3, "b": 1 / 3, "c": 1 / 4})
 
 
@@ -63,7 +70,7 @@ def test_mean_pooling_ignores_padding(bert):
 
 def test_one_step_lowers_the_loss(bert):
     model = untrained(bert)
-    trainer = Trainer(model.module, None, [1.0] * 3, {**HPARAMS, "scheduler": "plateau"})
+    trainer = Trainer(model.module, None, [1.0] * 3, config(bert, scheduler="plateau"), RUN)
     batch = model.encode(TEXTS)
     ids = torch.zeros((len(TEXTS), batch.lengths.max()), dtype=torch.long)
     for row, seq in enumerate(batch.ids):

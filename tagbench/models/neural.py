@@ -7,6 +7,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from tagbench.configs import CNNConfig, RNNConfig, module_args
 from tagbench.models.torch_tagger import TorchTagger, padding_mask
 from tagbench.tokenizer import Tokenizer
 
@@ -89,32 +90,21 @@ class RNN(nn.Module):
         return self.fc2(self.dropout(self.fc1(z)))
 
 
-ARCHITECTURES = {"cnn": CNN, "rnn": RNN}
-ARCH_KEYS = {
-    "cnn": ("embedding_dim", "num_filters", "filter_sizes", "hidden_dim", "dropout_p",
-            "token_dropout"),
-    "rnn": ("embedding_dim", "rnn_hidden_dim", "hidden_dim", "dropout_p", "readout",
-            "token_dropout"),
-}
+ARCHITECTURES = {CNNConfig: CNN, RNNConfig: RNN}
 
 
 class NeuralTagger(TorchTagger):
-    """The CNN or RNN baseline over a character- (or word-) level tokenizer fitted on train,
-    reading cleaned or stemmed text (hparams["input"])."""
+    """The CNN or RNN baseline (which one: the config's dataclass) over a character- (or
+    word-) level tokenizer fitted on train, reading cleaned or stemmed text."""
 
-    kind = "neural"
     tokenizer = None
 
-    @property
-    def input(self):
-        return self.hparams["input"]
-
     def fit_tokenizer(self, texts):
-        self.tokenizer = Tokenizer(self.hparams["tokenizer_level"]).fit(
-            texts, min_freq=self.hparams["min_freq"])
+        self.tokenizer = Tokenizer(self.config.tokenizer_level).fit(
+            texts, min_freq=self.config.min_freq)
 
     def token_ids(self, texts):
-        return [self.tokenizer.encode(t)[:self.hparams["max_len"]] for t in texts]
+        return [self.tokenizer.encode(t)[:self.config.max_len] for t in texts]
 
     def save_tokenizer(self, directory):
         self.tokenizer.save(f"{directory}/tokenizer.json")
@@ -123,5 +113,5 @@ class NeuralTagger(TorchTagger):
         self.tokenizer = Tokenizer.load(f"{directory}/tokenizer.json")
 
     def build_module(self, pretrained, directory=None):
-        args = {k: self.hparams[k] for k in ARCH_KEYS[self.arch]}
-        return ARCHITECTURES[self.arch](len(self.tokenizer), len(self.classes), **args)
+        return ARCHITECTURES[type(self.config)](len(self.tokenizer), len(self.classes),
+                                                **module_args(self.config))

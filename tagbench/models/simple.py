@@ -2,27 +2,30 @@
 
 import numpy as np
 
+from tagbench import data
 from tagbench import text as textlib
-from tagbench.io import read_json, write_json
+from tagbench.io import read_json
+from tagbench.models import Tagger
 
 
-class RandomTagger:
+class RandomTagger(Tagger):
     """Each tag drawn independently with probability p: 0.5 (uniform) or the share of positive
     cells in train (weighted, the lesson's single p)."""
 
-    kind, input, output, default_threshold = "random", "cleaned", "labels", 0.5
+    input, output = "cleaned", "labels"
 
-    def __init__(self, classes, strategy="uniform", p=None):
-        self.classes, self.strategy, self.p = list(classes), strategy, p
+    def __init__(self, classes, config, p=None):
+        super().__init__(classes, config)
+        self.p = p
 
-    def fit(self, texts, y):
-        self.p = 0.5 if self.strategy == "uniform" else float(np.mean(y))
+    def fit(self, texts, y, val=None, live=None):
+        self.p = 0.5 if self.config.strategy == "uniform" else float(np.mean(y))
         return self
 
     def predict_scores(self, texts):
         """Draws from numpy's global RNG (seeded by the stage), exactly as the lesson did."""
         size = (len(texts), len(self.classes))
-        if self.strategy == "uniform":
+        if self.config.strategy == "uniform":
             return np.random.randint(low=0, high=2, size=size).astype(np.float32)
         return np.random.choice(np.arange(2), size=size, p=[1 - self.p, self.p]).astype(np.float32)
 
@@ -30,32 +33,35 @@ class RandomTagger:
         return 1  # p
 
     def save(self, directory):
-        write_json(f"{directory}/model.json",
-                   {"classes": self.classes, "p": self.p, "strategy": self.strategy})
+        self.save_config(directory, p=self.p)
 
     @classmethod
     def load(cls, directory):
-        return cls(**read_json(f"{directory}/model.json"))
+        classes, config, state = cls.read_config(directory)
+        return cls(classes, config, **state)
 
 
-class RuleBasedTagger:
+class RuleBasedTagger(Tagger):
     """A tag is predicted when its name or one of its aliases (cleaned like the text, stemmed
-    for the stemmed variant) occurs in the text; its parents in play come with it.
+    when the baseline reads stemmed text) occurs in the text; its parents in play come with it.
 
     match='token' matches whole words and phrases; 'substring' is the lesson's raw `in`.
     """
 
-    kind, output, default_threshold = "rule_based", "labels", 0.5
+    output = "labels"
 
-    def __init__(self, classes, vocabulary, stemmed=False, match="token"):
-        self.classes, self.vocabulary = list(classes), vocabulary
-        self.stemmed, self.match = stemmed, match
-        self.input = "stemmed" if stemmed else "cleaned"
+    def __init__(self, classes, config, vocabulary):
+        super().__init__(classes, config)
+        self.vocabulary = vocabulary
         self.aliases = self._aliases()
+
+    @classmethod
+    def create(cls, classes, config, run):
+        return cls(classes, config, read_json(data.VOCABULARY))
 
     def _normalise(self, phrase):
         phrase = textlib.clean(phrase)
-        return textlib.stem(phrase) if self.stemmed else phrase
+        return textlib.stem(phrase) if self.input == "stemmed" else phrase
 
     def _aliases(self):
         """{normalised alias: tag}, in class order (a later alias overwrites, as in the lesson)."""
@@ -72,14 +78,11 @@ class RuleBasedTagger:
         padded = f" {text} "
         found = set()
         for alias, tag in self.aliases.items():
-            hit = f" {alias} " in padded if self.match == "token" else alias in text
+            hit = f" {alias} " in padded if self.config.match == "token" else alias in text
             if hit:
                 found.add(tag)
                 found.update(self.vocabulary[tag]["parents"])
         return found & set(self.classes)
-
-    def fit(self, texts, y):
-        return self
 
     def predict_scores(self, texts):
         index = {c: i for i, c in enumerate(self.classes)}
@@ -93,11 +96,9 @@ class RuleBasedTagger:
         return len(self.aliases)  # one rule per alias
 
     def save(self, directory):
-        write_json(f"{directory}/model.json", {
-            "classes": self.classes, "vocabulary": self.vocabulary,
-            "stemmed": self.stemmed, "match": self.match})
+        self.save_config(directory, vocabulary=self.vocabulary)
 
     @classmethod
     def load(cls, directory):
-        return cls(**read_json(f"{directory}/model.json"))
-
+        classes, config, state = cls.read_config(directory)
+        return cls(classes, config, **state)

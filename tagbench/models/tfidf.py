@@ -1,4 +1,4 @@
-"""TF-IDF features on the stemmed text feeding one scikit-learn classifier."""
+"""TF-IDF features feeding one scikit-learn classifier (which one: the config's dataclass)."""
 
 import joblib
 import numpy as np
@@ -9,46 +9,36 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
+from sklearn.utils import check_random_state
 
-from tagbench.io import read_json, write_json
-
-
-def global_rng():
-    """numpy's global RandomState, which the training stage seeds: the models draw from it as
-    the lesson's did (random_state=None), but also in worker processes, where the global
-    RNG itself would be unseeded."""
-    return np.random.mtrand._rand
+from tagbench.models import Tagger
 
 
-def vectorizer(p):
+def vectorizer(c):
     return TfidfVectorizer(
-        analyzer=p["analyzer"], ngram_range=(p["ngram_min"], p["ngram_max"]),
-        min_df=p["min_df"], max_df=p["max_df"], sublinear_tf=p["sublinear_tf"],
-        max_features=p["max_features"] or None)
+        analyzer=c.analyzer, ngram_range=(c.ngram_min, c.ngram_max), min_df=c.min_df,
+        max_df=c.max_df, sublinear_tf=c.sublinear_tf, max_features=c.max_features or None)
 
 
-def classifier(name, p, random_state, n_jobs=1):
-    """The scikit-learn estimator for one TF-IDF baseline."""
-    if name == "logreg":
+def classifier(c, random_state, n_jobs=1):
+    """The scikit-learn estimator a TF-IDF config asks for."""
+    if c.classifier == "logreg":
         return OneVsRestClassifier(LogisticRegression(
-            C=p["C"], class_weight=p["class_weight"], max_iter=p["max_iter"]), n_jobs=n_jobs)
-    if name == "knn":
-        return KNeighborsClassifier(n_neighbors=p["n_neighbors"], weights=p["weights"],
-                                    metric=p["metric"])
-    if name == "rf":
+            C=c.C, class_weight=c.class_weight, max_iter=c.max_iter), n_jobs=n_jobs)
+    if c.classifier == "knn":
+        return KNeighborsClassifier(n_neighbors=c.n_neighbors, weights=c.weights,
+                                    metric=c.metric)
+    if c.classifier == "rf":
         return RandomForestClassifier(
-            n_estimators=p["n_estimators"], max_depth=p["max_depth"],
-            min_samples_leaf=p["min_samples_leaf"], class_weight=p["class_weight"],
+            n_estimators=c.n_estimators, max_depth=c.max_depth,
+            min_samples_leaf=c.min_samples_leaf, class_weight=c.class_weight,
             random_state=random_state, n_jobs=n_jobs)
-    if name == "gbm":
+    if c.classifier == "gbm":
         return OneVsRestClassifier(GradientBoostingClassifier(
-            n_estimators=p["n_estimators"], learning_rate=p["learning_rate"],
-            max_depth=p["max_depth"], random_state=random_state), n_jobs=n_jobs)
-    if name == "svm":
-        return OneVsRestClassifier(LinearSVC(
-            C=p["C"], class_weight=p["class_weight"], random_state=random_state),
-                                   n_jobs=n_jobs)
-    raise ValueError(f"unknown TF-IDF model {name!r}")
+            n_estimators=c.n_estimators, learning_rate=c.learning_rate, max_depth=c.max_depth,
+            random_state=random_state), n_jobs=n_jobs)
+    return OneVsRestClassifier(LinearSVC(
+        C=c.C, class_weight=c.class_weight, random_state=random_state), n_jobs=n_jobs)
 
 
 def _positive_column(probabilities):
@@ -62,31 +52,37 @@ def _learned(estimator):
         return sum(_learned(e) for e in np.ravel(estimator.estimators_))
     if hasattr(estimator, "tree_"):
         return estimator.tree_.node_count
-    if hasattr(estimator, "coef_"):
-        return estimator.coef_.size + np.size(estimator.intercept_)
-    return estimator._fit_X.nnz  # k-NN keeps the train matrix
+    return estimator.coef_.size + np.size(estimator.intercept_)
 
 
-class TfidfModel:
-    """A scikit-learn Pipeline(TfidfVectorizer, classifier) over the stemmed text."""
+class TfidfTagger(Tagger):
+    """A scikit-learn Pipeline(TfidfVectorizer, classifier).
 
-    kind, input, output = "tfidf", "stemmed", "scores"
+    The classifiers draw from numpy's global RandomState, which the training stage seeds
+    (scikit-learn's check_random_state(None)): as the lesson's did with random_state=None,
+    but also in worker processes, where the global RNG itself would be unseeded."""
 
-    def __init__(self, classes, name, vectorizer_params=None, model_params=None, pipeline=None,
-                 n_jobs=1):
-        self.classes, self.name = list(classes), name
+    def __init__(self, classes, config, n_jobs=1, pipeline=None, train_nonzeros=0):
+        super().__init__(classes, config)
         self.pipeline = pipeline or Pipeline([
-            ("tfidf", vectorizer(vectorizer_params)),
-            ("clf", classifier(name, model_params, random_state=global_rng(), n_jobs=n_jobs))])
+            ("tfidf", vectorizer(config.vectorizer)),
+            ("clf", classifier(config, check_random_state(None), n_jobs))])
+        self.train_nonzeros = train_nonzeros  # what k-NN stores: the train matrix
         # LinearSVC's decision_function is a margin: its own predict cuts at 0.
-        self.default_threshold = 0.0 if name == "svm" else 0.5
+        self.default_threshold = 0.0 if config.classifier == "svm" else 0.5
 
-    def fit(self, texts, y):
-        self.pipeline.fit(texts, y)
+    @classmethod
+    def create(cls, classes, config, run):
+        return cls(classes, config, n_jobs=run.threads)
+
+    def fit(self, texts, y, val=None, live=None):
+        features = self.pipeline["tfidf"].fit_transform(texts)
+        self.pipeline["clf"].fit(features, y)
+        self.train_nonzeros = int(features.nnz)
         return self
 
     def predict_scores(self, texts):
-        if self.name == "svm":
+        if self.config.classifier == "svm":
             return self.pipeline.decision_function(texts).astype(np.float64)
         scores = self.pipeline.predict_proba(texts)
         if isinstance(scores, list):
@@ -96,13 +92,15 @@ class TfidfModel:
     def num_parameters(self):
         """Learned numbers: idf weights plus coefficients, tree nodes or (k-NN) the stored
         non-zero train features."""
-        return self.pipeline["tfidf"].idf_.size + _learned(self.pipeline["clf"])
+        clf = self.pipeline["clf"]
+        learned = self.train_nonzeros if self.config.classifier == "knn" else _learned(clf)
+        return self.pipeline["tfidf"].idf_.size + learned
 
     def save(self, directory):
         joblib.dump(self.pipeline, f"{directory}/model.joblib")
-        write_json(f"{directory}/model.json", {"classes": self.classes, "name": self.name})
+        self.save_config(directory, train_nonzeros=self.train_nonzeros)
 
     @classmethod
     def load(cls, directory):
-        return cls(**read_json(f"{directory}/model.json"),
-                   pipeline=joblib.load(f"{directory}/model.joblib"))
+        classes, config, state = cls.read_config(directory)
+        return cls(classes, config, pipeline=joblib.load(f"{directory}/model.joblib"), **state)

@@ -9,10 +9,12 @@ module(ids, lengths) -> logits.
 import numpy as np
 import torch
 
-from tagbench import threads
+from tagbench import data
 from tagbench.errors import TagbenchError
-from tagbench.io import read_json, write_json
-from tagbench.trainer import Trainer, resolve_device, score, set_seeds
+from tagbench.io import read_json
+from tagbench.models import Tagger
+from tagbench.seeding import seed_everything
+from tagbench.trainer import Trainer, resolve_device, score
 
 
 class Encoded:
@@ -40,41 +42,36 @@ def padding_mask(ids, lengths):
     return torch.arange(ids.shape[1], device=ids.device)[None, :] >= lengths[:, None]
 
 
-class SavedHparams(dict):
-    """Hyper-parameters read from a model.json: asking for one it lacks is one line naming
-    the file, not a KeyError."""
-
-    def __init__(self, values, path):
-        super().__init__(values)
-        self.path = path
-
-    def __missing__(self, key):
-        raise TagbenchError(f"{self.path} has no hyper-parameter {key!r}: another version of "
-                            f"tagbench wrote it; run `dvc repro`")
-
-
-class TorchTagger:
+class TorchTagger(Tagger):
     """A torch baseline with scikit-learn's shape: fit, predict_scores, save, load."""
 
-    input, output, default_threshold = "cleaned", "scores", 0.5
-    watches_val = True  # fit takes the val split for early stopping and curves
+    watches_val = True
 
-    def __init__(self, classes, arch, hparams, class_weights=None):
-        self.classes, self.arch, self.hparams = list(classes), arch, dict(hparams)
-        self.class_weights = class_weights
+    def __init__(self, classes, config, run=None, class_weights=None):
+        super().__init__(classes, config)
+        self.run, self.class_weights = run, class_weights
         self.module = None
         self.history = []
+
+    @classmethod
+    def create(cls, classes, config, run):
+        return cls(classes, config, run, class_weights=read_json(data.CLASS_WEIGHTS))
+
+    @property
+    def name(self):
+        return self.run.name if self.run else type(self.config).__name__
 
     def encode(self, texts, y=None):
         return Encoded(self.token_ids(texts), y)
 
-    def fit(self, texts, y, val, live=None):
+    def fit(self, texts, y, val=None, live=None):
+        if val is None:
+            raise TagbenchError(f"{self.name}: fit needs the val split (early stopping)")
         self.fit_tokenizer(texts)
-        set_seeds(self.hparams["seed"])
-        torch.set_num_threads(threads.count(self.hparams["threads"]))
+        seed_everything(self.run.seed)
         self.module = self.build_module(pretrained=True)
         trainer = Trainer(self.module, collate, [self.class_weights[c] for c in self.classes],
-                          self.hparams, live=live, name=self.arch)
+                          self.config, self.run, live=live)
         trainer.fit(self.encode(texts, y), self.encode(*val))
         self.history = trainer.history
         self.module = trainer.model.cpu()
@@ -82,23 +79,22 @@ class TorchTagger:
 
     def predict_scores(self, texts, batch_size=None):
         if self.module is None:
-            raise TagbenchError(f"this {self.arch} is not fitted yet: call fit, or load a "
+            raise TagbenchError(f"this {self.name} is not fitted yet: call fit, or load a "
                                 f"trained one")
-        device = resolve_device(self.hparams["device"])
+        device = resolve_device(self.config.device)
         scores, _ = score(self.module.to(device), collate, self.encode(texts),
-                          batch_size or self.hparams["batch_size"], device)
+                          batch_size or self.config.batch_size, device)
         return scores.astype(np.float64)
 
     def save(self, directory):
         torch.save(self.module.state_dict(), f"{directory}/weights.pt")
         self.save_tokenizer(directory)
-        write_json(f"{directory}/model.json", {
-            "classes": self.classes, "arch": self.arch, "hparams": self.hparams})
+        self.save_config(directory)
 
     @classmethod
     def load(cls, directory):
-        model = cls(**read_json(f"{directory}/model.json"))
-        model.hparams = SavedHparams(model.hparams, f"{directory}/model.json")
+        classes, config, _ = cls.read_config(directory)
+        model = cls(classes, config)
         model.load_tokenizer(directory)
         model.module = model.build_module(pretrained=False, directory=directory)
         model.module.load_state_dict(torch.load(f"{directory}/weights.pt", weights_only=True))

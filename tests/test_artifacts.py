@@ -1,0 +1,34 @@
+"""Every path the pipeline writes is named once, in tagbench/artifacts.py (and data.py for the
+data): dvc.yaml's outs, metrics and plots must be exactly those."""
+
+from conftest import REPO
+from tagbench import artifacts, data, params
+
+
+def dvc_outs():
+    from dvc.repo import Repo
+
+    with Repo(str(REPO)) as repo:
+        return {str(out.def_path) for stage in repo.index.stages if stage.relpath == "dvc.yaml"
+                for out in stage.outs}
+
+
+def baseline_paths(name):
+    return {artifacts.model_dir(name), artifacts.threshold_path(name),
+            artifacts.predictions_path(name, "val").parent, artifacts.training_log(name),
+            artifacts.metrics_path(name), artifacts.tags_path(name),
+            artifacts.pr_path(name, "val"), artifacts.pr_path(name, "test"),
+            artifacts.per_class_path(name), artifacts.pr_figure_path(name)}
+
+
+def test_dvc_yaml_declares_exactly_the_paths_artifacts_names():
+    names = params.load(REPO / "params.yaml")["baselines"]
+    expected = {str(p) for name in names for p in baseline_paths(name)} | {str(p) for p in (
+        data.PROCESSED, data.STEMMED, data.CLASSES, data.VOCABULARY, data.SPLITS,
+        data.CLASS_WEIGHTS, artifacts.DATA_STATS, artifacts.SPLIT_STATS,
+        artifacts.SPLIT_DISTRIBUTION, artifacts.CV, artifacts.NOISE, artifacts.TRADEOFFS,
+        artifacts.TRADEOFFS_MD, artifacts.TRADEOFFS_PNG, artifacts.PER_CLASS_PNG,
+        artifacts.PR_PNG)}
+    outs = dvc_outs()
+    assert outs - expected == set(), "dvc.yaml writes paths artifacts.py does not name"
+    assert expected - outs == set(), "artifacts.py names paths no stage of dvc.yaml writes"
