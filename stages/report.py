@@ -4,32 +4,13 @@ latency, throughput, size, parameters, training time), the Pareto front, the rec
 
 import os
 
-import numpy as np
 from tqdm import tqdm
 
-from tagbench import artifacts, data, metrics, params, plots, report, thresholds
-from tagbench.errors import TagbenchError, exits_cleanly
+from tagbench import artifacts, data, explain, metrics, params, plots, report, thresholds
+from tagbench.behavior import FIELDS as BEHAVIOR_KINDS
+from tagbench.errors import exits_cleanly
 from tagbench.io import load_array, read_json, write_json, write_text
 from tagbench.predict import Tagger
-
-
-def evaluated(name):
-    """What evaluate@<name> wrote: its metrics, and per split (ids, true tags, predicted tags)."""
-    tags = read_json(artifacts.tags_path(name))
-    return read_json(artifacts.metrics_path(name)), {
-        split: artifacts.tag_matrices(tags[split], tags["classes"]) for split in ("val", "test")}
-
-
-def shared_truth(evaluations):
-    """{split: true tags}: the projects and labels every baseline was evaluated on."""
-    (first, (_, reference)), *others = evaluations.items()
-    for name, (_, splits) in others:
-        for split, (ids, y, _) in splits.items():
-            if ids != reference[split][0] or not np.array_equal(y, reference[split][1]):
-                raise TagbenchError(f"{artifacts.tags_path(name)} and "
-                                    f"{artifacts.tags_path(first)} were evaluated on different "
-                                    f"{split} projects: run `dvc repro`")
-    return {split: y for split, (_, y, _) in reference.items()}
 
 
 def measure(name, measured, truth, test_texts, config):
@@ -43,6 +24,12 @@ def measure(name, measured, truth, test_texts, config):
            "size_mb": report.folder_mb(artifacts.model_dir(name)),
            "parameters": int(tagger.model.num_parameters()),
            "train_seconds": meta["train_seconds"]}
+    behavior = read_json(artifacts.behavior_path(name))
+    row["behavior_pass"] = behavior["all"]["pass_rate"]
+    row["behavior"] = {kind: behavior[kind]["pass_rate"] for kind in BEHAVIOR_KINDS}
+    at3 = read_json(artifacts.faithfulness_path(name))["3"] or {
+        "removed": 0.0, "removed_random": 0.0, "difference": 0.0}  # no tag to explain
+    row["faithfulness"] = {k: at3[k] for k in ("removed", "removed_random", "difference")}
     val, test = ((truth[s], load_array(artifacts.predictions_path(name, s)))
                  for s in ("val", "test"))
     return row, thresholds.study(meta, val, test, config["min_support"])
@@ -74,8 +61,8 @@ def choose(rows, val_samples, cv, config):
 @exits_cleanly
 def main():
     p = params.load()
-    evaluations = {name: evaluated(name) for name in p["baselines"]}
-    truth = shared_truth(evaluations)
+    evaluations = {name: artifacts.evaluation(name) for name in p["baselines"]}
+    truth = artifacts.shared_truth(evaluations)
     predictions = {name: {split: labels for split, (_, _, labels) in splits.items()}
                    for name, (_, splits) in evaluations.items()}
     test_texts = data.load_split("test").texts  # to time the whole predict path
@@ -109,6 +96,9 @@ def main():
                   title="test F1 per tag (rows sorted by val macro F1)")
     plots.pr_curves({n: read_json(artifacts.pr_path(n, "test")) for n in p["baselines"]},
                     artifacts.PR_PNG, title="test, all baselines:")
+    shown = {n: read_json(artifacts.explanations_path(n)) for n in p["baselines"]}
+    write_text(artifacts.EXPLANATIONS_HTML, explain.html_page(
+        {n: e["projects"] for n, e in shown.items()}, {n: e["method"] for n, e in shown.items()}))
     print(f"recommended: {choice['recommended']} (chosen on val); "
           f"Pareto front: {', '.join(front)}")
 

@@ -8,6 +8,9 @@ dvclive/<baseline>/              its fit's log (neural: per epoch, training_curv
 metrics/baselines/<baseline>.json its val and test metrics (what `dvc metrics show` lists)
 metrics/tags/<baseline>.json     each val and test project's true and predicted tags
 metrics/pr/<baseline>/<split>.json  its precision-recall curve
+metrics/behavior/<baseline>.json its behavioural test pass rates (failed cases: reports/<baseline>/)
+metrics/faithfulness/<baseline>.json  how faithful its explanations are (comprehensiveness)
+metrics/explanations/<baseline>.json  its explanations of a few test projects
 metrics/<name>.json              the pipeline's other metrics (data, split, cv, noise, tradeoffs)
 reports/                         figures and tables people read
 
@@ -33,6 +36,9 @@ TRADEOFFS_PNG = REPORTS / "tradeoffs.png"
 PER_CLASS_PNG = REPORTS / "per_class_f1.png"
 PR_PNG = REPORTS / "pr_curves.png"
 SPLIT_DISTRIBUTION = REPORTS / "split_distribution.json"
+SLICES = METRICS / "slices.json"
+SLICES_MD = REPORTS / "slices.md"
+SLICES_PNG = REPORTS / "slices.png"
 DATASET_VERSIONS = REPORTS / "dataset_versions.md"  # `make compare-versions`, kept in git
 LESSON_REPRODUCTION = REPORTS / "lesson_reproduction.md"  # `make reproduce-lesson`
 CV = METRICS / "cv.json"
@@ -42,6 +48,10 @@ DATA_STATS = METRICS / "data.json"
 SPLIT_STATS = METRICS / "split.json"
 TAGS = METRICS / "tags"  # `tagbench compare` reads them
 BASELINE_METRICS = METRICS / "baselines"
+BEHAVIOR = METRICS / "behavior"
+FAITHFULNESS = METRICS / "faithfulness"
+EXPLANATIONS = METRICS / "explanations"
+EXPLANATIONS_HTML = REPORTS / "explanations.html"
 PR = METRICS / "pr"
 LOGS = Path("dvclive")
 
@@ -72,6 +82,22 @@ def training_log(name):
 
 def training_curves_path(name):
     return LOGS / name / "training_curves.png"
+
+
+def behavior_path(name):
+    return BEHAVIOR / f"{name}.json"
+
+
+def faithfulness_path(name):
+    return FAITHFULNESS / f"{name}.json"
+
+
+def explanations_path(name):
+    return EXPLANATIONS / f"{name}.json"
+
+
+def behavior_failures_path(name):
+    return REPORTS / name / "behavior_failures.json"
 
 
 def per_class_path(name):
@@ -120,3 +146,22 @@ def load_scores(name, split):
         raise TagbenchError(f"{predictions_path(name, split)}: shape {scores.shape} does not "
                             f"match the {split} split {truth.y.shape}: run `dvc repro`")
     return scores, truth
+
+
+def evaluation(name):
+    """What evaluate@<name> wrote: its metrics, and per split (ids, true tags, predicted tags)."""
+    tags = read_json(tags_path(name))
+    return read_json(metrics_path(name)), {
+        split: tag_matrices(tags[split], tags["classes"]) for split in ("val", "test")}
+
+
+def shared_truth(evaluations):
+    """{split: true tags}: the projects and labels every baseline was evaluated on."""
+    (first, (_, reference)), *others = evaluations.items()
+    for name, (_, splits) in others:
+        for split, (ids, y, _) in splits.items():
+            if ids != reference[split][0] or not np.array_equal(y, reference[split][1]):
+                raise TagbenchError(f"{tags_path(name)} and "
+                                    f"{tags_path(first)} were evaluated on different "
+                                    f"{split} projects: run `dvc repro`")
+    return {split: y for split, (_, y, _) in reference.items()}

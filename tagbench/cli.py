@@ -173,17 +173,46 @@ def _read_lines(source):
         raise TagbenchError(f"{source}: cannot read ({e.strerror})") from None
 
 
-def cmd_predict(args):
-    """Tag text with a trained baseline (default: the report's recommendation)."""
-    from tagbench.predict import Tagger, parse_line
+def chosen_tagger(baseline):
+    """The named trained baseline, or the report's recommendation."""
+    from tagbench.predict import Tagger
 
     names = params.load()["baselines"]
-    name = args.baseline or report.recommended_baseline(names)
+    name = baseline or report.recommended_baseline(names)
     if name is None:
         raise TagbenchError("no trained baseline: run `dvc repro`")
     if name not in names:
         raise TagbenchError(f"unknown baseline {name!r}; known: {', '.join(names)}")
-    tagger = Tagger(name)
+    return Tagger(name)
+
+
+def cmd_explain(args):
+    """For each tag a baseline predicts, the words that drove it (word occlusion: how far the
+    tag's score drops without each word), as text or JSON."""
+    from tagbench import explain
+    from tagbench.predict import parse_line
+
+    tagger = chosen_tagger(args.baseline)
+    texts = [parse_line(t, i, jsonl=False) for i, t in enumerate(args.text, 1)]
+    for text in texts:
+        explained, how = explain.explain(tagger, text, top=args.words), explain.method(tagger)
+        if args.json:
+            print(json.dumps({"text": text, "baseline": tagger.name, "method": how,
+                              "tags": explained}))
+        else:
+            print(f"{tagger.name} ({how}): {text}\n{explain.terminal(explained)}")
+
+
+def cmd_predict(args):
+    """Tag text with a trained baseline (default: the report's recommendation)."""
+    from tagbench.predict import parse_line
+
+    if args.explain:
+        if not args.text:
+            raise TagbenchError("--explain takes the texts on the command line")
+        args.json, args.words = False, 5
+        return cmd_explain(args)
+    tagger = chosen_tagger(args.baseline)
     if args.text:
         texts = [parse_line(t, i, jsonl=False) for i, t in enumerate(args.text, 1)]
         for result in tagger.predict(texts, top=args.top):
@@ -258,6 +287,13 @@ def parser():
     predict.add_argument("--probs", action="store_true", help="show the predicted tags' scores")
     predict.add_argument("--top", type=int, default=0, help="show the K best tags with scores")
     predict.add_argument("--batch-size", type=int, default=64)
+    predict.add_argument("--explain", action="store_true",
+                         help="the words behind each predicted tag (see `tagbench explain`)")
+    explain = command("explain", cmd_explain)
+    explain.add_argument("text", nargs="+", help="texts to explain")
+    explain.add_argument("--baseline", help="a trained baseline (default: the recommendation)")
+    explain.add_argument("--words", type=positive_int, default=5, help="words shown per tag")
+    explain.add_argument("--json", action="store_true", help="one JSON object per text")
     command("baselines", cmd_baselines)
     compare = command("compare", cmd_compare)
     compare.add_argument("a", nargs="?", default="HEAD",

@@ -11,7 +11,7 @@ import yaml
 from ruamel.yaml import YAML, YAMLError
 
 from tagbench import checks, configs, registry
-from tagbench.checks import BOOL, LIST, PARAMS_FILE, POSITIVE, Choice, Int, Num
+from tagbench.checks import BOOL, LIST, PARAMS_FILE, POSITIVE, Check, Choice, Int, Num
 from tagbench.errors import TagbenchError
 
 SCHEMA = {
@@ -35,10 +35,12 @@ SCHEMA = {
     "class_weights": {"formula": Choice("inverse", "balanced", "sqrt_ratio")},
     "baselines": LIST,
     **{name: configs.schema(entry.config) for name, entry in registry.BASELINES.items()},
+    "slices": Check(dict, name="a mapping of name -> rule"),  # each rule: tagbench.slices
     "threshold": {"method": Choice("global", "per_class", "fixed"), "min_support": Int(1),
                   "at_least_one": BOOL},
     "report": {"max_latency_ms": POSITIVE, "max_size_mb": POSITIVE, "resamples": Int(100),
-               "alpha": Num(0, 1, open_low=True, open_high=True)},
+               "alpha": Num(0, 1, open_low=True, open_high=True), "min_behavior_pass": Num(0, 1),
+               "min_faithfulness": Num(-1, 1)},
 }
 BASELINE_LISTS = ("baselines", "cv.baselines", "noise.baselines")
 

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -39,16 +40,24 @@ def pr_curves(curves, path, title=""):
     save(fig, path)
 
 
-def heatmap(values, rows, columns, path, title=""):
-    """values[i][j] for rows × columns as colours in [0, 1], each cell written out."""
-    fig, ax = plt.subplots(figsize=(1.2 + 0.32 * len(columns), 1.5 + 0.3 * len(rows)))
-    image = ax.imshow(values, cmap="viridis", vmin=0, vmax=1, aspect="auto")
+def heatmap(values, rows, columns, path, title="", differences=False):
+    """values[i][j] for rows × columns as colours, each cell written out: scores in [0, 1], or
+    with differences, signed values around 0 (red below, blue above)."""
+    fig, ax = plt.subplots(figsize=(max(4.0, 1.2 + 0.32 * len(columns) + (
+        2.0 if differences else 0)), 1.5 + 0.3 * len(rows)))
+    limit = (np.nanmax(np.abs(values)) or 1.0) if differences else 1.0
+    image = ax.imshow(values, cmap="RdBu" if differences else "viridis",
+                      vmin=-limit if differences else 0, vmax=limit, aspect="auto")
     ax.set_xticks(range(len(columns)), columns, rotation=90, fontsize=7)
     ax.set_yticks(range(len(rows)), rows, fontsize=7)
     for i, row in enumerate(values):
         for j, value in enumerate(row):
-            ax.text(j, i, f"{value:.2f}"[1:] if value < 1 else "1", ha="center", va="center",
-                    fontsize=5, color="white" if value < 0.5 else "black")
+            if differences:
+                label, dark = f"{value:+.2f}", abs(value) > limit / 2
+            else:
+                label, dark = (f"{value:.2f}"[1:] if value < 1 else "1"), value < 0.5
+            ax.text(j, i, label, ha="center", va="center", fontsize=5,
+                    color="white" if dark else "black")
     fig.colorbar(image, ax=ax, fraction=0.02)
     ax.set_title(title)
     save(fig, path)

@@ -34,6 +34,9 @@ class Tagger:
         stemmed = self.meta["input"] == "stemmed"
         return [text.prepare(t, self.meta["text"], stemmed) for t in raw_texts]
 
+    def prepare_one(self, raw_text):
+        return self.prepare([raw_text])[0]
+
     def scores(self, raw_texts):
         return self.model.predict_scores(self.prepare(raw_texts))
 

@@ -8,7 +8,14 @@ from pathlib import Path
 import numpy as np
 
 from tagbench import lesson
-from tagbench.artifacts import DATASET_VERSIONS, NOISE_FLOOR, TRADEOFFS, TRADEOFFS_MD, metrics_path
+from tagbench.artifacts import (
+    DATASET_VERSIONS,
+    NOISE_FLOOR,
+    SLICES_MD,
+    TRADEOFFS,
+    TRADEOFFS_MD,
+    metrics_path,
+)
 from tagbench.io import read_json
 
 
@@ -53,6 +60,7 @@ def results_table(baselines):
 
 README_COPIES = {  # block -> the generated report it copies, what builds it, the document
     "tradeoffs": (TRADEOFFS_MD, "dvc repro report", "README.md"),
+    "slices": (SLICES_MD, "dvc repro slices", "README.md"),
     "noise": (NOISE_FLOOR.with_suffix(".md"), "make noise", "docs/comparing.md"),
     "versions": (DATASET_VERSIONS, "make compare-versions", "docs/comparing.md"),
 }
@@ -133,17 +141,25 @@ def p_below(best, other, by_folds):
 
 def recommend(rows, val_scores, config, by_folds=False):
     """The recommendation, chosen on val (test is only reported): among the baselines within
-    config's max_latency_ms and max_size_mb, the cheapest (latency, then size) whose val
-    macro F1 is not significantly below the best one's (one-sided, at config['alpha']).
+    config's max_latency_ms and max_size_mb that pass at least min_behavior_pass of the
+    behavioural tests and whose explanations beat random deletion by min_faithfulness, the
+    cheapest (latency, then size) whose val macro F1 is not
+    significantly below the best one's (one-sided, at config['alpha']).
 
     val_scores: name -> macro F1 on the same val bootstrap resamples, or with by_folds,
     name -> its k-fold val scores (a baseline without them cannot be chosen).
     """
-    fitting = [r for r in rows if r["latency_ms"] <= config["max_latency_ms"]
-               and r["size_mb"] <= config["max_size_mb"] and r["name"] in val_scores]
+    scored = [r for r in rows if r["name"] in val_scores]
+    behaving = [r for r in scored if r["behavior_pass"] >= config["min_behavior_pass"]
+                and r["faithfulness"]["difference"] >= config["min_faithfulness"]]
+    fitting = [r for r in behaving if r["latency_ms"] <= config["max_latency_ms"]
+               and r["size_mb"] <= config["max_size_mb"]]
     choice = {"recommended": None, "best_on_val": None, "candidates": [], "p_values": {},
-              "over_budget": [r["name"] for r in rows if r not in fitting
-                              and r["name"] in val_scores],
+              "failing_behavior": [r["name"] for r in scored
+                                   if r["behavior_pass"] < config["min_behavior_pass"]],
+              "unfaithful": [r["name"] for r in scored
+                             if r["faithfulness"]["difference"] < config["min_faithfulness"]],
+              "over_budget": [r["name"] for r in behaving if r not in fitting],
               "not_scored": [r["name"] for r in rows if r["name"] not in val_scores],
               "alpha": config["alpha"], "by": "folds" if by_folds else "val bootstrap"}
     if not fitting:
@@ -172,12 +188,16 @@ def tradeoffs_markdown(rows, front, choice, context):
         f"resamples for every baseline. Rows are sorted by val, which chooses; test only "
         f"reports. Latency: median over the test split at batch 1, whole predict path, on this "
         f"machine ({context['machine']}). Training time, summed over baselines: "
-        f"{context['train_seconds']:.0f} s.",
+        f"{context['train_seconds']:.0f} s. Behavioural tests: the share of the hand-written "
+        f"cases in data/behavioral/ passed, all (minimum functionality / invariance / "
+        f"directional). Explanations (word occlusion): the share of the test split's "
+        f"predicted tags that deleting their 3 most attributed words removes, against "
+        f"deleting 3 random words.",
         "",
         "| baseline | val macro F1 [95% CI] | test macro F1 [95% CI] | test micro F1 | precision "
         "| recall | ms / project | projects / s (batch 64) | size MB | parameters | train s "
-        "| Pareto |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| behavioural tests | explanations: tags removed, top 3 words / 3 random | Pareto |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
@@ -186,15 +206,24 @@ def tradeoffs_markdown(rows, front, choice, context):
             f"| {r['micro_f1']:.3f} | {r['precision']:.3f} | {r['recall']:.3f} "
             f"| {r['latency_ms']:.2f} | {r['throughput']:.0f} | {r['size_mb']:.2f} "
             f"| {r['parameters']:,} | {r['train_seconds']:.1f} "
+            f"| {r['behavior_pass']:.2f} ({behavior_rates(r)}) "
+            f"| {r['faithfulness']['removed']:.0%} / {r['faithfulness']['removed_random']:.0%} "
             f"| {'yes' if r['name'] in front else ''} |")
     return "\n".join(lines + ["", *recommendation_markdown(rows, choice, context)]) + "\n"
+
+
+def behavior_rates(row):
+    return " / ".join(f"{rate:.2f}" for rate in row["behavior"].values())
 
 
 def recommendation_markdown(rows, choice, context):
     """The recommendation section: the rule, then what it found."""
     by_name = {r["name"]: r for r in rows}
     budget = (f"at most {context['max_latency_ms']} ms per project and "
-              f"{context['max_size_mb']} MB on disk")
+              f"{context['max_size_mb']} MB on disk, passing at least "
+              f"{context['min_behavior_pass']:.0%} of the behavioural tests, with explanations "
+              f"whose top 3 words remove at least {context['min_faithfulness']:.0%} more of "
+              f"the tags than 3 random words")
     if choice["by"] == "folds":
         test = (f"a one-sided paired t-test over the {context['folds']} cross-validation folds "
                 f"of train + val")
@@ -207,7 +236,7 @@ def recommendation_markdown(rows, choice, context):
              f"the best one's: {test}, p >= {choice['alpha']}.", ""]
     name = choice["recommended"]
     if name is None:
-        return lines + [f"No baseline fits {budget}."]
+        return lines + [f"No baseline fits: {budget}."]
     best = choice["best_on_val"]
     below = {n: p for n, p in choice["p_values"].items() if n not in choice["candidates"]}
 
@@ -219,7 +248,9 @@ def recommendation_markdown(rows, choice, context):
         f"- Best val macro F1 within budget: {best} ({context_f1(by_name[best], choice)}).",
         f"- Not significantly below it: {listed([n for n in choice['candidates'] if n != best])}.",
         f"- Significantly below it: {listed(sorted(below, key=below.get))}.",
-        f"- Over budget: {', '.join(choice['over_budget']) or 'none'}."]
+        f"- Over budget: {', '.join(choice['over_budget']) or 'none'}.",
+        f"- Below the behavioural pass rate: {', '.join(choice['failing_behavior']) or 'none'}.",
+        f"- Explanations not faithful enough: {', '.join(choice['unfaithful']) or 'none'}."]
     if choice["not_scored"]:
         lines.append(f"- Not cross-validated, so not chosen: {', '.join(choice['not_scored'])}.")
     lines += ["", f"**Recommended: {name}**: {context_f1(r, choice)}, test macro F1 "

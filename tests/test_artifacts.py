@@ -18,7 +18,18 @@ def baseline_paths(name):
             artifacts.predictions_path(name, "val").parent, artifacts.training_log(name),
             artifacts.metrics_path(name), artifacts.tags_path(name),
             artifacts.pr_path(name, "val"), artifacts.pr_path(name, "test"),
-            artifacts.per_class_path(name), artifacts.pr_figure_path(name)}
+            artifacts.per_class_path(name), artifacts.pr_figure_path(name),
+            artifacts.behavior_path(name), artifacts.behavior_failures_path(name),
+            artifacts.faithfulness_path(name), artifacts.explanations_path(name)}
+
+
+def test_the_precision_recall_plot_draws_every_baseline():
+    import yaml
+
+    names = params.load(REPO / "params.yaml")["baselines"]
+    plots = yaml.safe_load((REPO / "dvc.yaml").read_text())["plots"]
+    pr = next(p for p in plots if isinstance(p, dict) and "precision-recall" in next(iter(p)))
+    assert set(next(iter(pr.values()))["y"]) == {str(artifacts.pr_path(n, "test")) for n in names}
 
 
 def test_dvc_yaml_declares_exactly_the_paths_artifacts_names():
@@ -28,7 +39,8 @@ def test_dvc_yaml_declares_exactly_the_paths_artifacts_names():
         data.CLASS_WEIGHTS, artifacts.DATA_STATS, artifacts.SPLIT_STATS,
         artifacts.SPLIT_DISTRIBUTION, artifacts.CV, artifacts.NOISE, artifacts.TRADEOFFS,
         artifacts.TRADEOFFS_MD, artifacts.TRADEOFFS_PNG, artifacts.PER_CLASS_PNG,
-        artifacts.PR_PNG)}
+        artifacts.PR_PNG, artifacts.SLICES, artifacts.SLICES_MD, artifacts.SLICES_PNG,
+        artifacts.EXPLANATIONS_HTML)}
     outs = dvc_outs()
     assert outs - expected == set(), "dvc.yaml writes paths artifacts.py does not name"
     assert expected - outs == set(), "artifacts.py names paths no stage of dvc.yaml writes"

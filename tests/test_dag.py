@@ -74,9 +74,23 @@ def test_plots_page_renders_offline(dag, tmp_path):
              "--virtual-time-budget=10000", "--dump-dom", (tmp_path / "index.html").as_uri()
              ).stdout
     vega_plots = page.count("vegaEmbed(")
-    assert vega_plots >= 10  # training curves and precision-recall curves
+    assert vega_plots == 5  # 3 x train against val loss, val F1, precision-recall
     assert dom.count("<canvas") + dom.count("<svg class=\"marks\"") >= vega_plots  # all drew
-    assert dom.count("<img") >= 5  # the PNG figures
+    assert dom.count("<img") >= 3  # the PNG figures
+
+
+@pytest.mark.skipif(not CHROMIUM and not os.environ.get("CI"),
+                    reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_explanations_page_renders_offline(dag, tmp_path):
+    page = dag / "reports" / "explanations.html"
+    dom = sh(tmp_path, CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+             "--no-first-run", "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom",
+             page.as_uri()).stdout
+    baselines = yaml.safe_load((dag / "params.yaml").read_text())["baselines"]
+    assert all(f"<th>{name}<br>" in dom for name in baselines)
+    assert dom.count("<mark") > 10
+    assert "<script" not in page.read_text() and "<link" not in page.read_text()  # offline
 
 
 def stages_rerun_by(dag, *flags):
@@ -99,8 +113,9 @@ def test_exp_run_reruns_only_what_its_params_touch(dag):
         dag, "-S", "cnn.lr=0.003", "-S", "transformer.lr=1e-4", "-S", "split.folds=3",
         "-S", "cv.baselines=[rule_based_stemmed,tfidf_svm]", "-S", "noise.seeds=[1,2]",
         "-S", "noise.split_seeds=[3]", "-S", "noise.baselines=[random_uniform,tfidf_rf]")
-    assert changed == {"train@cnn", "threshold@cnn", "evaluate@cnn", "train@transformer",
-                       "threshold@transformer", "evaluate@transformer", "cv", "noise", "report"}
+    assert changed == {f"{stage}@{name}" for stage in ("train", "threshold", "evaluate",
+                                                       "behavior", "explain")
+                       for name in ("cnn", "transformer")} | {"slices", "cv", "noise", "report"}
     cv = written["cv"]
     assert cv["folds"] == 3 and set(cv["baselines"]) == {"rule_based_stemmed", "tfidf_svm"}
     for row in cv["baselines"].values():

@@ -69,8 +69,24 @@ def test_stdin_lines_and_jsonl(dag):
     assert json.loads(result.stdout)["text"] == "BERT fine-tuning for question answering"
 
 
+def test_explain_names_the_words_behind_each_predicted_tag(dag):
+    text = "Graph neural networks for molecules"
+    result = tagbench(dag, "explain", "--json", "--baseline", "rule_based_stemmed", text)
+    explained = json.loads(result.stdout)
+    predicted = json.loads(tagbench(dag, "predict", "--baseline", "rule_based_stemmed",
+                                    stdin=text.encode()).stdout)["tags"]
+    assert list(explained["tags"]) == predicted and explained["baseline"] == "rule_based_stemmed"
+    assert explained["method"] == "word occlusion"
+    for tag in predicted:  # the alias that matched is what carries the tag
+        assert explained["tags"][tag]["words"], tag
+    readable = tagbench(dag, "predict", "--explain", "--baseline", "tfidf_svm", text)
+    assert readable.returncode == 0
+    assert readable.stdout.decode().startswith("tfidf_svm (coefficient x tf-idf): Graph")
+
+
 @pytest.mark.parametrize("args, stdin, message", [
     (["   "], None, "line 1: empty text"),
+    (["--explain", "  "], None, "line 1: empty text"),
     (["--baseline", "nope", "x"], None, "unknown baseline 'nope'"),
     (["--file", "missing.txt"], None, "missing.txt: cannot read"),
 ])

@@ -12,12 +12,15 @@ def row(name, f1, latency_ms, size_mb, low=None, high=None):
             "f1_low": f1 - 0.03 if low is None else low, "f1_high": f1 + 0.03 if high is None
             else high, "val_f1": f1, "val_f1_low": f1 - 0.03, "val_f1_high": f1 + 0.03,
             "micro_f1": f1, "precision": f1, "recall": f1, "throughput": 100.0,
-            "parameters": 1000, "train_seconds": 1.0}
+            "parameters": 1000, "train_seconds": 1.0, "behavior_pass": 0.9,
+            "behavior": {"minimum_functionality": 1.0, "invariance": 0.8, "directional": 0.9},
+            "faithfulness": {"removed": 0.8, "removed_random": 0.2, "difference": 0.6}}
 
 
 ROWS = [row("big", 0.70, 20.0, 90.0), row("svm", 0.68, 1.0, 2.0), row("rules", 0.60, 0.1, 0.01),
         row("slow_worse", 0.60, 30.0, 95.0), row("tie", 0.68, 1.0, 3.0)]
-BUDGET = {"max_latency_ms": 50, "max_size_mb": 100, "alpha": 0.05}
+BUDGET = {"max_latency_ms": 50, "max_size_mb": 100, "alpha": 0.05, "min_behavior_pass": 0.5,
+          "min_faithfulness": 0.1}
 
 
 def val_samples(seed=0):
@@ -44,6 +47,24 @@ def test_recommendation_is_the_cheapest_not_significantly_below_the_best_on_val(
         "recommended"] == "rules"
     nothing = report.recommend(ROWS, val_samples(), {**BUDGET, "max_latency_ms": 0.01})
     assert nothing["recommended"] is None and nothing["over_budget"] == [r["name"] for r in ROWS]
+
+
+def test_a_baseline_below_the_behavioural_pass_rate_is_never_recommended():
+    rows = [{**r, "behavior_pass": 0.5} if r["name"] == "svm" else r for r in ROWS]
+    choice = report.recommend(rows, val_samples(), {**BUDGET, "min_behavior_pass": 0.8})
+    assert choice["failing_behavior"] == ["svm"] and choice["recommended"] == "tie"
+    assert "svm" not in choice["candidates"]
+    context = {"version": "v1", "projects": 1444, "classes": 35, "seed": 42, "test_size": 215,
+               "val_size": 216, "threshold": "global", "resamples": 1000, "folds": 1,
+               "machine": "2 CPU cores", "train_seconds": 12.0, **BUDGET,
+               "min_behavior_pass": 0.8}
+    text = report.tradeoffs_markdown(rows, report.pareto_front(rows), choice, context)
+    assert "- Below the behavioural pass rate: svm." in text
+    assert "passing at least 80% of the behavioural tests" in text
+    unfaithful = [{**r, "faithfulness": {**r["faithfulness"], "difference": 0.0}}
+                  if r["name"] == "tie" else r for r in rows]
+    choice = report.recommend(unfaithful, val_samples(), {**BUDGET, "min_behavior_pass": 0.8})
+    assert choice["unfaithful"] == ["tie"] and choice["recommended"] == "big"
 
 
 def test_test_numbers_cannot_change_the_recommendation():

@@ -89,6 +89,27 @@ class TfidfTagger(Tagger):
             scores = _positive_column(scores)
         return np.asarray(scores, dtype=np.float64)
 
+    def word_weights(self, words, prepare):
+        """The exact reading of a linear classifier over word n-grams: each feature's
+        coefficient × tf-idf value in this text, shared among the words it is made of;
+        (len(words), classes). None for the other classifiers and analyzers.
+        prepare: a raw text -> the text this model reads."""
+        if self.config.classifier not in ("logreg", "svm") or \
+                self.config.vectorizer.analyzer != "word":
+            return None
+        vectorizer = self.pipeline["tfidf"]
+        x = vectorizer.transform([prepare(" ".join(words))]).tocoo()
+        coef = np.vstack([getattr(e, "coef_", np.zeros((1, x.shape[1])))[0]
+                          for e in self.pipeline["clf"].estimators_])  # constant tags: 0
+        names, forms = vectorizer.get_feature_names_out(), [prepare(w) for w in words]
+        weights = np.zeros((len(words), len(self.classes)))
+        for feature, value in zip(x.col, x.data):
+            tokens = names[feature].split()
+            owners = [i for i, form in enumerate(forms) if form and form in tokens]
+            if owners:
+                weights[owners] += value * coef[:, feature] / len(owners)
+        return weights
+
     def num_parameters(self):
         """Learned numbers: idf weights plus coefficients, tree nodes or (k-NN) the stored
         non-zero train features."""

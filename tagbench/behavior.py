@@ -1,0 +1,120 @@
+"""Behavioural tests in CheckList's three kinds, on hand-written cases in data/behavioral/:
+
+- minimum functionality: a plain description gets its obvious tags;
+- invariance: swapping a framework or a proper noun leaves every other tag as it was;
+- directional: adding "implemented in PyTorch" adds pytorch and removes nothing.
+
+A case file with any error (a missing field, a tag the dataset's vocabulary does not know,
+invalid JSON) is refused whole, with one line naming the file, line and field. A case whose
+expected tags are not classes of this run (a data version or sample that filtered them out)
+is skipped and counted as such. Every baseline runs through the same Tagger as
+`tagbench predict`.
+"""
+
+import json
+from pathlib import Path
+
+from tagbench.errors import TagbenchError
+
+SUITE = Path("data/behavioral")
+FIELDS = {  # kind -> the fields a case needs besides its id
+    "minimum_functionality": ("text", "tags"),
+    "invariance": ("texts", "ignore"),
+    "directional": ("text", "added", "tags"),
+}
+
+
+def _check(case, known, where):
+    """Raise TagbenchError naming where and the field for the first bad field of a case."""
+    def fail(field, problem):
+        raise TagbenchError(f"{where}: field {field!r} {problem}")
+
+    for field, value in case.items():
+        if field in ("text", "added", "id") and not (isinstance(value, str) and value.strip()):
+            fail(field, "must be a non-empty string")
+        if field == "texts" and not (isinstance(value, list) and len(value) == 2 and all(
+                isinstance(t, str) and t.strip() for t in value)):
+            fail(field, "must be a list of two non-empty strings")
+        if field in ("tags", "ignore"):
+            if not isinstance(value, list):
+                fail(field, "must be a list of tags")
+            unknown = [t for t in value if t not in known]
+            if unknown:
+                fail(field, f"names {unknown[0]!r}, which is not a tag of the dataset")
+
+
+def read_cases(kind, known, directory=SUITE):
+    """The cases of one kind, checked against the known tags (the dataset's vocabulary); the
+    whole file is refused at its first error."""
+    path = Path(directory) / f"{kind}.jsonl"
+    if not path.exists():
+        raise TagbenchError(f"{path}: file not found")
+    cases, ids = [], set()
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            case = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise TagbenchError(f"{where}: invalid JSON ({e.msg})") from None
+        if not isinstance(case, dict):
+            raise TagbenchError(f"{where}: expected a JSON object")
+        for field in ("id", *FIELDS[kind]):
+            if field not in case:
+                raise TagbenchError(f"{where}: missing field {field!r}")
+        _check(case, known, where)
+        if case["id"] in ids:
+            raise TagbenchError(f"{where}: field 'id' repeats {case['id']!r}")
+        ids.add(case["id"])
+        cases.append(case)
+    return cases
+
+
+def load_suite(known, directory=SUITE):
+    return {kind: read_cases(kind, known, directory) for kind in FIELDS}
+
+
+def texts_of(kind, case):
+    """Every text a case needs tagged."""
+    if kind == "minimum_functionality":
+        return [case["text"]]
+    if kind == "invariance":
+        return list(case["texts"])
+    return [case["text"], case["text"] + case["added"]]
+
+
+def passes(kind, case, tags):
+    """Does a case pass, given tags: text -> the set of predicted tags?"""
+    if kind == "minimum_functionality":
+        return set(case["tags"]) <= tags[case["text"]]
+    if kind == "invariance":
+        ignore = set(case["ignore"])
+        first, second = (tags[t] - ignore for t in case["texts"])
+        return first == second
+    before, after = tags[case["text"]], tags[case["text"] + case["added"]]
+    return set(case["tags"]) <= after and before <= after
+
+
+def run(predict, suite, classes):
+    """{kind: {passed, total, skipped, pass_rate}, "all": ...} and {kind: [failed case ids]}.
+    predict: a list of texts -> a list of predicted tag lists (one batch for the suite); a
+    case expecting a tag outside classes is skipped."""
+    applicable = {kind: [c for c in cases if set(c.get("tags", [])) <= set(classes)]
+                  for kind, cases in suite.items()}
+    texts = sorted({t for kind, cases in applicable.items() for c in cases
+                    for t in texts_of(kind, c)})
+    tags = dict(zip(texts, (set(t) for t in predict(texts))))
+    rates, failed = {}, {}
+    for kind, cases in applicable.items():
+        failed[kind] = [c["id"] for c in cases if not passes(kind, c, tags)]
+        rates[kind] = rate(len(cases) - len(failed[kind]), len(cases),
+                           len(suite[kind]) - len(cases))
+    rates["all"] = rate(*(sum(r[k] for r in rates.values())
+                          for k in ("passed", "total", "skipped")))
+    return rates, failed
+
+
+def rate(passed, total, skipped):
+    share = round(passed / total, 6) if total else 0.0
+    return {"passed": passed, "total": total, "skipped": skipped, "pass_rate": share}
