@@ -190,9 +190,9 @@ def tradeoffs_markdown(rows, front, choice, context):
         f"machine ({context['machine']}). Training time, summed over baselines: "
         f"{context['train_seconds']:.0f} s. Behavioural tests: the share of the hand-written "
         f"cases in data/behavioral/ passed, all (minimum functionality / invariance / "
-        f"directional). Explanations (word occlusion): the share of the test split's "
-        f"predicted tags that deleting their 3 most attributed words removes, against "
-        f"deleting 3 random words.",
+        f"directional). Explanations: the share of the val split's predicted tags that "
+        f"deleting their 3 most attributed words removes, against deleting 3 random words "
+        f"(val, because the recommendation reads it).",
         "",
         "| baseline | val macro F1 [95% CI] | test macro F1 [95% CI] | test micro F1 | precision "
         "| recall | ms / project | projects / s (batch 64) | size MB | parameters | train s "
