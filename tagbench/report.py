@@ -186,7 +186,7 @@ def tradeoffs_markdown(rows, front, choice, context):
         f"projects. Macro F1 with the threshold chosen on val ({context['threshold']}); 95% "
         f"bootstrap intervals over {context['resamples']} resamples of the projects, the same "
         f"resamples for every baseline. Rows are sorted by val, which chooses; test only "
-        f"reports. Latency: median over the test split at batch 1, whole predict path, on this "
+        f"reports. Latency: median over the val split at batch 1, whole predict path, on this "
         f"machine ({context['machine']}). Training time, summed over baselines: "
         f"{context['train_seconds']:.0f} s. Behavioural tests: the share of the hand-written "
         f"cases in data/behavioral/ passed, all (minimum functionality / invariance / "
