@@ -12,7 +12,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
 .PHONY: install remote pull repro test test-fast lint bench ci reproduce-lesson plots compare tune \
-	noise compare-versions
+	noise compare-versions goemotions
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || python3 -m venv $(VENV)
@@ -84,9 +84,19 @@ noise: pull
 VERSION ?= v2
 compare-versions: pull
 	name=data-$(VERSION)-$$(date +%Y%m%d-%H%M%S) && \
-	$(DVC) exp run --temp -n $$name -S data.version=$(VERSION) && \
+	$(DVC) exp run --temp -n $$name -S dataset.dir=data/raw/$(VERSION) && \
 	$(DVC) exp branch $$name $$name && \
 	$(BIN)/tagbench dataset-versions HEAD $$name
+
+# The whole pipeline on GoEmotions (params.goemotions.yaml, its own split) as a DVC experiment
+# in a temporary copy, kept as the git branch goemotions-<date>, then reports/goemotions.md:
+# it against the published results (benchmarks/published/goemotions.yaml).
+goemotions: pull
+	name=goemotions-$$(date +%Y%m%d-%H%M%S) && \
+	$(DVC) exp run --temp -n $$name $$($(BIN)/tagbench preset params.goemotions.yaml) && \
+	$(DVC) exp branch $$name $$name && \
+	$(BIN)/tagbench published-report $$name benchmarks/published/goemotions.yaml \
+		--out reports/goemotions.md
 
 # A small default grid (sweeps.yaml) for one baseline through DVC's experiment queue, ranked
 # by val macro F1: make tune BASELINE=tfidf_svm [JOBS=2]. With JOBS workers at once, each

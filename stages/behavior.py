@@ -6,19 +6,27 @@ import sys
 
 from tagbench import artifacts, behavior, data, params
 from tagbench.errors import exits_cleanly
-from tagbench.io import write_json
+from tagbench.io import read_json, write_json
 from tagbench.predict import Tagger
+from tagbench.seeding import seed_everything
 
 
 @exits_cleanly
 def main(name):
-    version = params.load()["data"]["version"]
-    suite = behavior.load_suite(set(data.read_tags(data.raw_paths(version)[1])))
+    p = params.load()
+    seed_everything(p["seed"])  # the random baselines draw while being tested
+    directory = p["dataset"]["behavior"]
+    suite = behavior.load_suite(set(read_json(data.LABELS)), directory) if directory else {}
     tagger = Tagger(name)
     rates, failed = behavior.run(lambda texts: [r["tags"] for r in tagger.predict(texts)], suite,
                                  tagger.classes)
     write_json(artifacts.behavior_path(name), rates)
     write_json(artifacts.behavior_failures_path(name), failed)
+    if rates["all"]["pass_rate"] is None:
+        print(f"{name}: no behavioural test applies " + (
+            f"(the {rates['all']['skipped']} cases of {directory} name tags that are not "
+            f"classes here)" if directory else "(dataset.behavior is null)"))
+        return
     print(f"{name}: behavioural pass rate {rates['all']['pass_rate']:.2f} ("
           + ", ".join(f"{k} {rates[k]['passed']}/{rates[k]['total']}" for k in failed)
           + f"; {rates['all']['skipped']} skipped: their tags are not classes here)")

@@ -1,4 +1,5 @@
-"""Stage preprocess: raw projects + tag vocabulary → cleaned texts, filtered tags, class list."""
+"""Stage preprocess: the dataset params.yaml describes → cleaned texts, filtered labels, the
+class list, the vocabulary the rule-based baselines match and every label the data knows."""
 
 from tagbench import artifacts, data, params
 from tagbench.errors import exits_cleanly
@@ -8,16 +9,23 @@ from tagbench.io import write_json
 @exits_cleanly
 def main():
     p = params.load()
-    projects_path, tags_path = data.raw_paths(p["data"]["version"])
-    vocabulary = data.read_tags(tags_path)
-    projects = data.read_projects(projects_path)
-    records, classes, stats = data.preprocess(projects, vocabulary, p["data"], p["text"], p["seed"])
+    d = p["dataset"]
+    rows, vocabulary, source = data.read_dataset(d)
+    records, classes, stats = data.preprocess(rows, vocabulary, p["data"], p["text"], p["seed"])
     write_json(data.PROCESSED, records)
     write_json(data.CLASSES, classes)
     write_json(data.VOCABULARY, {c: vocabulary[c] for c in classes})
-    write_json(artifacts.DATA_STATS, {"version": p["data"]["version"], **stats})
-    print(f"preprocess: {stats['projects']} projects, {stats['classes']} classes "
-          f"from {projects_path}")
+    write_json(data.LABELS, sorted(vocabulary))
+    write_json(artifacts.DATA_STATS, {"version": data.dataset_name(d), **stats})
+    unused = data.unused_labels(rows, vocabulary)
+    given = [f"{n} {sum(r['split'] == n for r in records)}" for n in data.SPLIT_NAMES]
+    print(f"preprocess: {len(rows)} rows of {d['dir']} → {stats['projects']} with "
+          f"{stats['classes']} classes ({stats['unlabeled_dropped']} without labels dropped); "
+          f"aliases from {source}" + ("; given split: " + ", ".join(given)
+                                      if records[0]["split"] else ""))
+    if unused and not d["vocabulary"]:
+        print(f"warning: {len(unused)} label(s) of {d['labels_file']} in no row: "
+              f"{', '.join(unused[:5])}")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ def measure(name, measured, truth, texts, config):
            "latency_ms": latency_ms, "throughput": throughput,
            "size_mb": report.folder_mb(artifacts.model_dir(name)),
            "parameters": int(tagger.model.num_parameters()),
-           "train_seconds": meta["train_seconds"]}
+           "train_seconds": meta["train_seconds"], "train_rows": meta["train_rows"]}
     behavior = read_json(artifacts.behavior_path(name))
     row["behavior_pass"] = behavior["all"]["pass_rate"]
     row["behavior"] = {kind: behavior[kind]["pass_rate"] for kind in BEHAVIOR_KINDS}
@@ -82,7 +82,11 @@ def main():
                "threshold": p["threshold"]["method"],
                "resamples": p["report"]["resamples"], "folds": cv["folds"],
                "machine": f"{os.cpu_count()} CPU cores",
-               "train_seconds": sum(r["train_seconds"] for r in rows), **p["report"]}
+               "train_seconds": sum(r["train_seconds"] for r in rows),
+               "train_size": len(read_json(data.SPLITS)["train"]),
+               "missing_classes": {s: r["missing_classes"]
+                                   for s, r in read_json(artifacts.SPLIT_STATS).items()},
+               **p["report"]}
     write_json(artifacts.TRADEOFFS, {
         "context": context, "baselines": rows, "pareto_front": front,
         "recommended": choice["recommended"], "recommendation": choice,

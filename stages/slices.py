@@ -17,9 +17,8 @@ def main():
     truth = artifacts.shared_truth(evaluations)["test"]
     ids = next(iter(evaluations.values()))[1]["test"][0]
     records = {r["id"]: r for r in read_json(data.PROCESSED)}
-    raw = {r["id"]: r for r in data.read_projects(data.raw_paths(p["data"]["version"])[0])}
-    masks = slices.masks(p["slices"], [records[i] for i in ids], raw,
-                         read_json(data.VOCABULARY), [r["created_on"] for r in records.values()])
+    masks = slices.masks(p["slices"], [records[i] for i in ids], read_json(data.VOCABULARY),
+                         [r["date"] for r in records.values()])
     predictions = {name: splits["test"][2] for name, (_, splits) in evaluations.items()}
     table = slices.evaluate(masks, truth, predictions, p["report"]["resamples"], p["seed"])
     sizes = {name: int(mask.sum()) for name, mask in masks.items()}

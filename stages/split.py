@@ -14,9 +14,14 @@ def main():
     report = split.label_distribution(records, classes, {n: splits[n] for n in data.SPLIT_NAMES})
     write_json(data.SPLITS, splits)
     write_json(artifacts.SPLIT_DISTRIBUTION, report)
+    missing = split.missing_classes(records, classes, {n: splits[n] for n in data.SPLIT_NAMES})
     write_json(artifacts.SPLIT_STATS, {
-        name: {k: v for k, v in r.items() if k != "share"} for name, r in report.items()})
-    print("split: " + ", ".join(f"{n} {r['size']}" for n, r in report.items()))
+        name: {**{k: v for k, v in r.items() if k != "share"},
+               "missing_classes": missing.get(name, [])} for name, r in report.items()})
+    print(f"split{' (the dataset’s own)' if records[0]['split'] else ''}: "
+          + ", ".join(f"{n} {r['size']}" for n, r in report.items()))
+    for name, absent in missing.items():
+        print(f"warning: {len(absent)} class(es) with no {name} row: {', '.join(absent[:5])}")
 
 
 if __name__ == "__main__":

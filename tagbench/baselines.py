@@ -7,6 +7,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 from tagbench import data, registry, threads
 from tagbench.artifacts import (
     load_meta,
@@ -42,7 +44,17 @@ def fit(model, train, val, log_as=None):
     return model
 
 
-def save(name, model, train_seconds, text_params):
+def within_budget(name, train, max_rows, seed, form):
+    """train, or a seeded random max_rows of its rows when it is over the baseline's budget."""
+    if not max_rows or len(train) <= max_rows:
+        return train
+    keep = np.sort(np.random.default_rng(seed).choice(len(train), max_rows, replace=False))
+    print(f"{name}: {len(train):,} train rows are over its budget ({name}.max_train_rows = "
+          f"{max_rows:,}): trained on a random {max_rows:,} of them")
+    return data.Dataset([train.records[i] for i in keep], train.classes, form)
+
+
+def save(name, model, train_seconds, text_params, train_rows):
     """Write the artifact into a hidden sibling folder, then rename it into place, so an
     interrupted run never leaves a half-written model."""
     directory = model_dir(name)
@@ -55,7 +67,7 @@ def save(name, model, train_seconds, text_params):
             "baseline": name, "model": registry.get(name).model, "input": model.input,
             "output": model.output, "default_threshold": model.default_threshold,
             "classes": model.classes, "text": text_params,
-            "train_seconds": round(train_seconds, 3)})
+            "train_seconds": round(train_seconds, 3), "train_rows": train_rows})
         shutil.rmtree(directory, ignore_errors=True)
         os.replace(partial, directory)
     except BaseException:
@@ -82,18 +94,20 @@ def fit_and_predict(name, p):
     members = {}
     for member in registry.stream(name):
         model = build(member, p, classes)
-        splits = {s: data.load_split(s, stemmed=model.input == "stemmed") for s in ("train", "val")}
+        splits = {s: data.load_split(s, model.input) for s in ("train", "val")}
+        splits["train"] = within_budget(member, splits["train"], model.config.max_train_rows,
+                                        p["seed"], model.input)
         start = time.perf_counter()
         fit(model, splits["train"], splits["val"], log_as=member if member == name else None)
         seconds = time.perf_counter() - start
         if member == name:
-            save(name, model, seconds, p["text"])
+            save(name, model, seconds, p["text"], len(splits["train"]))
             model = load(name)[0]
             print(f"{name}: trained in {seconds:.1f} s")
         members[member] = model
     for split in ("test", "val"):
         for member, model in members.items():
-            texts = data.load_split(split, stemmed=model.input == "stemmed").texts
+            texts = data.load_split(split, model.input).texts
             scores = model.predict_scores(texts)
             if member == name:
                 save_array(predictions_path(name, split), scores)

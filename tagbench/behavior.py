@@ -100,21 +100,22 @@ def run(predict, suite, classes):
     """{kind: {passed, total, skipped, pass_rate}, "all": ...} and {kind: [failed case ids]}.
     predict: a list of texts -> a list of predicted tag lists (one batch for the suite); a
     case expecting a tag outside classes is skipped."""
-    applicable = {kind: [c for c in cases if set(c.get("tags", [])) <= set(classes)]
-                  for kind, cases in suite.items()}
+    applicable = {kind: [c for c in suite.get(kind, []) if set(c.get("tags", [])) <= set(classes)]
+                  for kind in FIELDS}
     texts = sorted({t for kind, cases in applicable.items() for c in cases
                     for t in texts_of(kind, c)})
-    tags = dict(zip(texts, (set(t) for t in predict(texts))))
+    tags = dict(zip(texts, (set(t) for t in predict(texts)))) if texts else {}
     rates, failed = {}, {}
     for kind, cases in applicable.items():
         failed[kind] = [c["id"] for c in cases if not passes(kind, c, tags)]
         rates[kind] = rate(len(cases) - len(failed[kind]), len(cases),
-                           len(suite[kind]) - len(cases))
+                           len(suite.get(kind, [])) - len(cases))
     rates["all"] = rate(*(sum(r[k] for r in rates.values())
                           for k in ("passed", "total", "skipped")))
     return rates, failed
 
 
 def rate(passed, total, skipped):
-    share = round(passed / total, 6) if total else 0.0
+    """The counts and pass rate of some cases; no case, no rate (None)."""
+    share = round(passed / total, 6) if total else None
     return {"passed": passed, "total": total, "skipped": skipped, "pass_rate": share}

@@ -86,13 +86,22 @@ def cmd_compare(args):
         print(f"every baseline of {args.b} reproduces {args.a} within its noise floor")
 
 
+def cmd_published(args):
+    """Write a run on a public dataset against its published results (reports/<dataset>.md)."""
+    from tagbench import published
+
+    write_text(args.out, published.markdown(args.rev, published.load(args.published),
+                                            args.resamples))
+    print(f"wrote {args.out}")
+
+
 def cmd_versions(args):
     """Write reports/dataset_versions.md from two runs kept in git (a commit, an experiment
     or the workspace on each data version)."""
     from tagbench import versions
 
     a, b = versions.side(args.a, args.resamples, 0), versions.side(args.b, args.resamples, 0)
-    change = versions.relabelling(a["data"]["version"], b["data"]["version"])
+    change = versions.relabelling(a["dataset"], b["dataset"])
     write_text(args.out, versions.markdown(a, b, change, versions.best_on_val(a)))
     print(f"wrote {args.out}")
 
@@ -123,8 +132,8 @@ def cmd_lesson_report(args):
     """Write the lesson reproduction table from the workspace's metrics (run under the
     lesson preset: make reproduce-lesson)."""
     p = params.load()
-    if p["data"]["version"] != "v0" or p["split"]["method"] != "lesson":
-        raise TagbenchError("the workspace is not a lesson run (data.version=v0, "
+    if p["dataset"]["dir"] != "data/raw/v0" or p["split"]["method"] != "lesson":
+        raise TagbenchError("the workspace is not a lesson run (dataset.dir=data/raw/v0, "
                             "split.method=lesson): run `make reproduce-lesson`")
     def test_f1(name):
         return read_json(artifacts.metrics_path(name))["test"]["f1"]
@@ -193,7 +202,7 @@ def cmd_explain(args):
     from tagbench.predict import parse_line
 
     tagger = chosen_tagger(args.baseline)
-    texts = [parse_line(t, i, jsonl=False) for i, t in enumerate(args.text, 1)]
+    texts = [parse_line(t, i) for i, t in enumerate(args.text, 1)]
     for text in texts:
         explained, how = explain.explain(tagger, text, top=args.words), explain.method(tagger)
         if args.json:
@@ -214,17 +223,18 @@ def cmd_predict(args):
         return cmd_explain(args)
     tagger = chosen_tagger(args.baseline)
     if args.text:
-        texts = [parse_line(t, i, jsonl=False) for i, t in enumerate(args.text, 1)]
+        texts = [parse_line(t, i) for i, t in enumerate(args.text, 1)]
         for result in tagger.predict(texts, top=args.top):
             print(_format(result, args))
         return
+    fields = params.load()["dataset"]["text"] if args.jsonl else None
     texts, numbers, bad = [], [], 0
     for number, raw in enumerate(_read_lines(args.file), 1):
         if not raw.strip():
             continue
         try:
             line = raw.decode("utf-8")
-            texts.append(parse_line(line, number, args.jsonl))
+            texts.append(parse_line(line, number, fields))
             numbers.append(number)
         except UnicodeDecodeError:
             bad += 1
@@ -309,6 +319,11 @@ def parser():
     data_versions.add_argument("--resamples", type=positive_int, default=1000)
     data_versions.add_argument("--out", default=str(artifacts.DATASET_VERSIONS))
 
+    held = command("published-report", cmd_published)
+    held.add_argument("rev", help="the run on the public dataset (revision, experiment)")
+    held.add_argument("published", help="its published results (benchmarks/published/*.yaml)")
+    held.add_argument("--out", required=True, help="e.g. reports/goemotions.md")
+    held.add_argument("--resamples", type=positive_int, default=1000)
     command("check-lock", cmd_check_lock)
     command("readme", cmd_readme)
     command("noise-floor", cmd_noise_floor).add_argument(

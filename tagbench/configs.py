@@ -24,6 +24,7 @@ from tagbench.checks import (
 )
 
 INPUT = Choice("cleaned", "stemmed")  # which text a baseline reads
+ENCODER_INPUT = Choice("raw", "cleaned", "stemmed")  # a pretrained encoder may read it as written
 
 
 def hp(check, module=False):
@@ -66,12 +67,20 @@ def as_dict(config):
 
 
 @dataclass(frozen=True)
-class RandomConfig:
+class Budget:
+    """What every baseline has: a training budget. Over it, the train stage trains on a seeded
+    random sample of that many train rows and says so (rows, not seconds: a time budget
+    would make the result depend on the machine's speed)."""
+    max_train_rows: int = hp(Int(0))  # 0 = every train row
+
+
+@dataclass(frozen=True)
+class RandomConfig(Budget):
     strategy: str = hp(Choice("uniform", "weighted"))  # p = 0.5, or train's share of positives
 
 
 @dataclass(frozen=True)
-class RuleBasedConfig:
+class RuleBasedConfig(Budget):
     input: str = hp(INPUT)  # stemmed: the aliases are stemmed too
     match: str = hp(Choice("token", "substring"))
 
@@ -88,7 +97,7 @@ class VectorizerConfig:
 
 
 @dataclass(frozen=True)
-class TfidfConfig:
+class TfidfConfig(Budget):
     """A TF-IDF vectorizer fitted on train feeding one scikit-learn classifier (which one:
     the subclass's `classifier`)."""
     classifier: ClassVar[str]
@@ -137,7 +146,7 @@ class SvmConfig(TfidfConfig):
 
 
 @dataclass(frozen=True)
-class TrainerConfig:
+class TrainerConfig(Budget):
     """The shared trainer's settings (tagbench.trainer)."""
     lr: float = hp(POSITIVE)
     weight_decay: float = hp(Num(0))
@@ -182,9 +191,9 @@ class RNNConfig(TrainerConfig, TokensConfig):
 
 
 @dataclass(frozen=True)
-class EncoderConfig:
+class EncoderConfig(Budget):
     """A pretrained encoder: minilm (packaged), a local folder or a hub id."""
-    input: str = hp(INPUT)
+    input: str = hp(ENCODER_INPUT)
     model: str = hp(STR)
     pooling: str = hp(Choice("mean", "cls"))
     max_len: int = hp(Int(1))  # WordPiece tokens kept per text

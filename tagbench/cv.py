@@ -25,15 +25,14 @@ def train_and_score(name, p, train_ids, val_ids, test_ids=()):
     as the pipeline does; its macro F1 on val_ids (and on test_ids, when given)."""
     seed_everything(p["seed"])
     model = baselines.build(name, p, data.load_classes())
-    stemmed = model.input == "stemmed"
-    train, val = data.load_ids(train_ids, stemmed), data.load_ids(val_ids, stemmed)
+    train, val = data.load_ids(train_ids, model.input), data.load_ids(val_ids, model.input)
     baselines.fit(model, train, val)
     scores = model.predict_scores(val.texts)
     meta = {"output": model.output, "default_threshold": model.default_threshold}
     record = thresholds.choose(val.y, scores, meta, p["threshold"])
     f1 = {"val": metrics.overall(val.y, thresholds.decide(scores, record))["f1"]}
     if len(test_ids):
-        test = data.load_ids(test_ids, stemmed)
+        test = data.load_ids(test_ids, model.input)
         predicted = thresholds.decide(model.predict_scores(test.texts), record)
         f1["test"] = metrics.overall(test.y, predicted)["f1"]
     return f1

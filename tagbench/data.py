@@ -1,5 +1,13 @@
-"""Raw data: read both schemas, filter tags, build the processed dataset and splits on disk."""
+"""Raw data: read any multi-label dataset from its description (params.yaml's `dataset`),
+filter its labels, and load the processed dataset and splits from disk.
 
+A dataset is one file or one file per split, in JSON (a list of objects), JSON lines, CSV or
+TSV; its text is one or more fields joined by a space; its labels are a list, a delimited
+string or ids into a labels file; it may carry its own split and a vocabulary of aliases and
+parents. Bad input stops with one line naming the file, row and field."""
+
+import csv
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -9,25 +17,30 @@ from tagbench import text as textlib
 from tagbench.errors import TagbenchError
 from tagbench.io import read_json
 
-RAW_DIR = Path("data/raw")
 PROCESSED = Path("data/processed/projects.json")
 STEMMED = Path("data/processed/projects_stemmed.json")
 CLASSES = Path("data/processed/classes.json")
 VOCABULARY = Path("data/processed/vocabulary.json")
+LABELS = Path("data/processed/labels.json")
 SPLITS = Path("data/splits.json")
 CLASS_WEIGHTS = Path("data/class_weights.json")
 SPLIT_NAMES = ("train", "val", "test")
 
 
-def raw_paths(version):
-    """The projects and tags files of one raw data version."""
-    return RAW_DIR / version / "projects.json", RAW_DIR / version / "tags.json"
+def dataset_name(description):
+    """What reports call a dataset: its folder's name (v1, goemotions)."""
+    return Path(description["dir"]).name
+
+
+def join_text(row, fields):
+    """The text of a row: its text fields' values joined by a space."""
+    return " ".join(str(row.get(f) or "") for f in fields).strip()
 
 
 def read_tags(path):
     """The tag vocabulary as {tag: {"aliases": [...], "parents": [...]}}.
 
-    v1/v2 store a list of {"tag", "aliases", "parents"}; v0 a dict keyed by tag.
+    A list of {"tag", "aliases", "parents"} or a dict keyed by tag (the projects' v0 schema).
     """
     raw = read_json(path)
     if isinstance(raw, dict) and all(isinstance(v, dict) for v in raw.values()):
@@ -47,32 +60,155 @@ def read_tags(path):
     return vocabulary
 
 
-def read_projects(path):
-    """Projects as a list of {id, created_on, title, description, tags}; created_on may be None."""
-    raw = read_json(path)
-    if not isinstance(raw, list):
-        raise TagbenchError(f"{path}: expected a JSON list of projects")
-    projects = []
-    for i, project in enumerate(raw):
-        if not isinstance(project, dict):
-            raise TagbenchError(f"{path}: project #{i} is not an object")
-        for key in ("id", "title", "description", "tags"):
-            if key not in project:
-                raise TagbenchError(f"{path}: project #{i} (id {project.get('id')}) "
-                                    f"has no '{key}' field")
-        if not isinstance(project["tags"], list):
-            raise TagbenchError(f"{path}: project id {project['id']}: 'tags' must be a list")
-        projects.append({**project, "created_on": project.get("created_on")})
-    return projects
+def read_rows(path, fmt, columns=()):
+    """[(where, row)] of one file: where names the row in errors ("row 3" of a JSON list,
+    "line 4" of the others); csv/tsv rows are named by `columns`, else by a header line."""
+    path = Path(path)
+    if not path.is_file():
+        raise TagbenchError(f"{path}: file not found (run `dvc pull`, or check dataset.dir "
+                            f"and dataset.files)")
+    if fmt == "json":
+        rows = read_json(path)
+        if not isinstance(rows, list):
+            raise TagbenchError(f"{path}: expected a JSON list of objects")
+        rows = [(f"row {i}", row) for i, row in enumerate(rows, 1)]
+    else:
+        try:
+            with path.open(encoding="utf-8", newline="") as f:
+                rows = list(_json_lines(f) if fmt == "jsonl" else _delimited(f, fmt, columns))
+        except UnicodeDecodeError:
+            raise TagbenchError(f"{path}: not UTF-8 text") from None
+        except _RowError as e:
+            raise TagbenchError(f"{path}: {e}") from None
+    for where, row in rows:
+        if not isinstance(row, dict):
+            raise TagbenchError(f"{path}: {where}: expected an object, got {row!r:.40}")
+    return rows
 
 
-def filter_tags(projects, vocabulary, exclude, min_freq):
-    """Keep vocabulary tags not excluded and seen at least min_freq times; drop untagged projects.
+class _RowError(Exception):
+    pass
 
-    Returns (projects with filtered tags, sorted class list).
-    """
+
+def _json_lines(f):
+    for number, line in enumerate(f, 1):
+        if line.strip():
+            try:
+                yield f"line {number}", json.loads(line)
+            except json.JSONDecodeError as e:
+                raise _RowError(f"line {number}: malformed JSON ({e.msg})") from None
+
+
+def _delimited(f, fmt, columns):
+    """CSV with standard quoting; TSV as written by most tools, without quoting (a text may
+    hold a quote character)."""
+    reader = csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE) if fmt == "tsv" \
+        else csv.reader(f)
+    names = list(columns) or next(reader, [])
+    for values in reader:
+        if not values:
+            continue
+        if len(values) != len(names):
+            raise _RowError(f"line {reader.line_num}: {len(values)} columns, expected "
+                            f"{len(names)} ({', '.join(names)})")
+        yield f"line {reader.line_num}", dict(zip(names, values))
+
+
+def read_labels_file(path):
+    """Label names, one per line: line i (from 0) is label id i."""
+    path = Path(path)
+    if not path.is_file():
+        raise TagbenchError(f"{path}: file not found (dataset.labels_file)")
+    labels = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+    if not labels or not all(labels) or len(set(labels)) != len(labels):
+        raise TagbenchError(f"{path}: expected one distinct, non-empty label per line")
+    return labels
+
+
+def row_labels(value, d, names, where):
+    """The labels of one row's label field, in whichever form the description says."""
+    form, sep = d["label_format"], d["label_sep"]
+    if form == "list":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise TagbenchError(f"{where}: field '{d['labels']}' must be a list of labels "
+                                f"(dataset.label_format = list), got {value!r:.60}")
+        return value
+    if isinstance(value, (int, list)) and form == "ids":
+        parts = value if isinstance(value, list) else [value]
+    elif isinstance(value, str):
+        parts = [p.strip() for p in value.split(sep) if p.strip()]
+    else:
+        raise TagbenchError(f"{where}: field '{d['labels']}' must be a string of labels "
+                            f"separated by {sep!r}, got {value!r:.60}")
+    if form == "delimited":
+        return parts
+    labels = []
+    for part in parts:
+        try:
+            labels.append(names[int(part)])
+        except (ValueError, IndexError, TypeError):
+            raise TagbenchError(f"{where}: field '{d['labels']}': label id {part!r} is not in "
+                                f"{d['labels_file']} (ids 0-{len(names) - 1})") from None
+    return labels
+
+
+def read_dataset(d):
+    """A dataset described by params.yaml's `dataset` → (rows [{id, text, fields, tags, date,
+    split}], vocabulary {label: {aliases, parents}}, how the vocabulary was made)."""
+    folder = Path(d["dir"])
+    names = read_labels_file(folder / d["labels_file"]) if d["label_format"] == "ids" else None
+    files = d["files"] if isinstance(d["files"], dict) else {None: d["files"]}
+    rows, seen = [], {}
+    for split, name in files.items():
+        path = folder / name
+        for where, raw in read_rows(path, d["format"], d["columns"]):
+            row_id = f"{path.name}:{where.split()[-1]}"  # when the rows have no id field
+            rows.append(parse_row(raw, d, names, f"{path}: {where}", split, seen, row_id))
+        if split and not any(r["split"] == split for r in rows):
+            raise TagbenchError(f"{path}: no rows (the {split} split's file)")
+    if not rows:
+        raise TagbenchError(f"{folder / d['files']}: no rows")
+    if d["vocabulary"]:
+        vocabulary, source = read_tags(folder / d["vocabulary"]), d["vocabulary"]
+    else:
+        known = names or sorted({t for r in rows for t in r["tags"]})
+        vocabulary = {label: {"aliases": [], "parents": []} for label in known}
+        source = "the label names themselves (no dataset.vocabulary)"
+    return rows, vocabulary, source
+
+
+def parse_row(raw, d, names, where, split, seen, row_id):
+    """One raw row → {id, text, fields, tags, date, split}, checking every field it needs;
+    seen: {id: where} of the rows before it."""
+    for field in [*d["text"], d["labels"], *([d["id"]] if d["id"] else []),
+                  *([d["split"]] if d["split"] else [])]:
+        if field not in raw:
+            raise TagbenchError(f"{where}: no field '{field}'")
+    text = join_text(raw, d["text"])
+    if not text:
+        raise TagbenchError(f"{where}: empty text (fields {', '.join(d['text'])})")
+    row_id = raw[d["id"]] if d["id"] else row_id
+    if row_id in seen:
+        raise TagbenchError(f"{where}: field '{d['id']}': id {row_id!r} repeats {seen[row_id]}")
+    seen[row_id] = where
+    if d["split"]:
+        split = raw[d["split"]]
+        if split not in SPLIT_NAMES:
+            raise TagbenchError(f"{where}: field '{d['split']}' = {split!r} must be one of "
+                                f"{', '.join(SPLIT_NAMES)}")
+    tags = row_labels(raw[d["labels"]], d, names, where)
+    if not tags and d["unlabeled"] == "refuse":
+        raise TagbenchError(f"{where}: field '{d['labels']}' holds no label "
+                            f"(dataset.unlabeled = refuse; drop counts and drops such rows)")
+    return {"id": row_id, "text": text, "fields": {f: raw[f] for f in d["text"]}, "tags": tags,
+            "date": raw.get(d["date"]) if d["date"] else None, "split": split}
+
+
+def filter_tags(rows, vocabulary, exclude, min_freq):
+    """Keep vocabulary labels not excluded and seen at least min_freq times; drop rows left
+    without one. Returns (rows with filtered tags, sorted class list)."""
     exclude = set(exclude)
-    kept = [[t for t in p["tags"] if t in vocabulary and t not in exclude] for p in projects]
+    kept = [[t for t in r["tags"] if t in vocabulary and t not in exclude] for r in rows]
     counts = Counter(t for tags in kept for t in tags)
     classes = sorted(t for t, n in counts.items() if n >= min_freq)
     if not classes:
@@ -80,31 +216,37 @@ def filter_tags(projects, vocabulary, exclude, min_freq):
                             f"(most frequent tag: {counts.most_common(1)})")
     in_play = set(classes)
     out = []
-    for project, tags in zip(projects, kept):
+    for row, tags in zip(rows, kept):
         tags = [t for t in tags if t in in_play]
         if tags:
-            out.append({**project, "tags": tags})
+            out.append({**row, "tags": tags})
     return out, classes
 
 
-def preprocess(projects, vocabulary, data_params, text_params, seed):
-    """Raw projects → (records {id, created_on, text, tags}, classes, stats)."""
+def preprocess(rows, vocabulary, data_params, text_params, seed):
+    """Raw rows → (records {id, date, split, text, raw, fields, tags}, classes, stats): a
+    sample when data.sample asks, labels filtered, texts cleaned (`raw` keeps the text as
+    written)."""
+    unlabeled = sum(not r["tags"] for r in rows)
     if data_params["sample"]:
         rng = np.random.default_rng(seed)
-        keep = sorted(rng.choice(len(projects), min(data_params["sample"], len(projects)),
+        keep = sorted(rng.choice(len(rows), min(data_params["sample"], len(rows)),
                                  replace=False))
-        projects = [projects[i] for i in keep]
-    projects, classes = filter_tags(projects, vocabulary, data_params["exclude_tags"],
-                                    data_params["min_tag_freq"])
-    records = [{
-        "id": p["id"],
-        "created_on": p["created_on"],
-        "text": textlib.prepare(f"{p['title']} {p['description']}", text_params),
-        "tags": p["tags"],
-    } for p in projects]
+        rows = [rows[i] for i in keep]
+    rows, classes = filter_tags(rows, vocabulary, data_params["exclude_tags"],
+                                data_params["min_tag_freq"])
+    records = [{"id": r["id"], "date": r["date"], "split": r["split"],
+                "text": textlib.prepare(r["text"], text_params), "raw": r["text"],
+                "fields": r["fields"], "tags": r["tags"]} for r in rows]
     stats = {"projects": len(records), "classes": len(classes),
-             "mean_tags_per_project": round(float(np.mean([len(r["tags"]) for r in records])), 4)}
+             "mean_tags_per_project": round(float(np.mean([len(r["tags"]) for r in records])), 4),
+             "unlabeled_dropped": unlabeled}
     return records, classes, stats
+
+
+def unused_labels(rows, vocabulary):
+    """The labels of the vocabulary (or labels file) that no row carries."""
+    return sorted(set(vocabulary) - {t for r in rows for t in r["tags"]})
 
 
 def binarize(tag_lists, classes):
@@ -121,10 +263,10 @@ def binarize(tag_lists, classes):
 class Dataset:
     """The processed records of one split, with their texts and multi-hot labels."""
 
-    def __init__(self, records, classes):
+    def __init__(self, records, classes, form="cleaned"):
         self.records, self.classes = records, classes
         self.ids = [r["id"] for r in records]
-        self.texts = [r["text"] for r in records]
+        self.texts = [r["raw" if form == "raw" else "text"] for r in records]
         self.y = binarize([r["tags"] for r in records], classes)
 
     def __len__(self):
@@ -135,12 +277,12 @@ def load_classes():
     return read_json(CLASSES)
 
 
-def load_split(name, stemmed=False):
-    """One split (train, val or test) of the processed (or stemmed) data."""
-    return load_ids(read_json(SPLITS)[name], stemmed)
+def load_split(name, form="cleaned"):
+    """One split (train, val or test) with its texts in one form: raw, cleaned or stemmed."""
+    return load_ids(read_json(SPLITS)[name], form)
 
 
-def load_ids(ids, stemmed=False):
-    """The processed (or stemmed) records with these ids, in this order."""
-    records = {r["id"]: r for r in read_json(STEMMED if stemmed else PROCESSED)}
-    return Dataset([records[i] for i in ids], load_classes())
+def load_ids(ids, form="cleaned"):
+    """The records with these ids, in this order, with their texts in one form."""
+    records = {r["id"]: r for r in read_json(STEMMED if form == "stemmed" else PROCESSED)}
+    return Dataset([records[i] for i in ids], load_classes(), form)

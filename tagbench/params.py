@@ -5,20 +5,49 @@ params.yaml holds every default; this module only knows what a valid value looks
 so an unknown key, a wrong type or an out-of-range value stops with one line naming it.
 """
 
+import json
 from pathlib import Path
 
 import yaml
 from ruamel.yaml import YAML, YAMLError
 
 from tagbench import checks, configs, registry
-from tagbench.checks import BOOL, LIST, PARAMS_FILE, POSITIVE, Check, Choice, Int, Num
+from tagbench.checks import (
+    BOOL,
+    LIST,
+    PARAMS_FILE,
+    POSITIVE,
+    STR,
+    STR_OR_NULL,
+    Check,
+    Choice,
+    Int,
+    Num,
+)
+from tagbench.data import SPLIT_NAMES
 from tagbench.errors import TagbenchError
 
 SCHEMA = {
     "seed": Int(0),
     "threads": Int(0),
+    "dataset": {
+        "dir": STR,
+        "files": Check((str, dict), name="a file name or {train, val, test: file name}"),
+        "format": Choice("json", "jsonl", "csv", "tsv"),
+        "columns": LIST,
+        "id": STR_OR_NULL,
+        "text": Check(list, name="a list of field names"),
+        "labels": STR,
+        "label_format": Choice("list", "delimited", "ids"),
+        "label_sep": STR,
+        "labels_file": STR_OR_NULL,
+        "vocabulary": STR_OR_NULL,
+        "date": STR_OR_NULL,
+        "split": STR_OR_NULL,
+        "unlabeled": Choice("drop", "refuse"),
+        "behavior": STR_OR_NULL,
+    },
     "data": {
-        "version": Choice("v0", "v1", "v2"),
         "sample": Int(0),
         "min_tag_freq": Int(1),
         "exclude_tags": LIST,
@@ -49,6 +78,7 @@ def validate(params):
     """Raise TagbenchError for the first unknown key, missing key, bad value or unknown
     baseline."""
     checks.validate(params, SCHEMA)
+    check_dataset(params["dataset"])
     for key in BASELINE_LISTS:
         for name in dotted(params, key):
             if name not in registry.BASELINES:
@@ -56,10 +86,32 @@ def validate(params):
                                     f"{name!r}; known: {', '.join(registry.BASELINES)}")
 
 
+def check_dataset(d):
+    """What the dataset description's single values cannot say alone."""
+    def refuse(key, why):
+        raise TagbenchError(f"{PARAMS_FILE}: dataset.{key} = {d[key]!r}: {why}")
+
+    if not d["text"] or not all(isinstance(f, str) for f in d["text"]):
+        refuse("text", "expected a non-empty list of field names")
+    if isinstance(d["files"], dict) and (sorted(d["files"]) != sorted(SPLIT_NAMES) or d["split"]
+                                         or not all(isinstance(f, str)
+                                                    for f in d["files"].values())):
+        refuse("files", "a given split names one file for each of train, val and test "
+                        "(and then dataset.split is null)")
+    if d["label_format"] == "ids" and not d["labels_file"]:
+        refuse("labels_file", "label_format ids needs the labels file the ids point into")
+    if d["columns"] and d["format"] not in ("csv", "tsv"):
+        refuse("columns", "only csv and tsv files take column names (others name their fields)")
+
+
 def read_yaml(path):
     """YAML 1.2, as DVC reads and writes params.yaml: `dvc exp run -S lr=5e-5` writes
     `lr: 5e-05`, which a YAML 1.1 reader (PyYAML) would take for a string."""
-    return YAML(typ="safe", pure=True).load(Path(path).read_text(encoding="utf-8"))
+    return parse_yaml(Path(path).read_text(encoding="utf-8"))
+
+
+def parse_yaml(text):
+    return YAML(typ="safe", pure=True).load(text)
 
 
 def load(path=PARAMS_FILE):
@@ -77,12 +129,14 @@ def load(path=PARAMS_FILE):
     return params
 
 
-def flatten(tree, prefix=""):
-    """{"a": {"b": 1}} → {"a.b": 1}."""
+def flatten(tree, prefix="", like=None):
+    """{"a": {"b": 1}} → {"a.b": 1}; with like (the params tree), a mapping where like holds a
+    single value (dataset.files) stays one value."""
     flat = {}
     for key, value in tree.items():
-        if isinstance(value, dict):
-            flat.update(flatten(value, f"{prefix}{key}."))
+        inner = like.get(key) if isinstance(like, dict) else None
+        if isinstance(value, dict) and (like is None or isinstance(inner, dict)):
+            flat.update(flatten(value, f"{prefix}{key}.", inner))
         else:
             flat[f"{prefix}{key}"] = value
     return flat
@@ -101,8 +155,8 @@ def merge(base, overrides, prefix=""):
     for key, value in overrides.items():
         if key not in merged:
             raise TagbenchError(f"unknown param '{prefix}{key}'")
-        merged[key] = merge(merged[key], value, f"{prefix}{key}.") if isinstance(value, dict) \
-            else value
+        nested = isinstance(value, dict) and isinstance(merged[key], dict)
+        merged[key] = merge(merged[key], value, f"{prefix}{key}.") if nested else value
     return merged
 
 
@@ -115,10 +169,14 @@ def set_flag(key, values):
 
 
 def set_flags(preset_path):
-    """`dvc exp run` arguments (-S key=value ...) that apply a params preset file."""
-    preset = read_yaml(preset_path) or {}
+    """`dvc exp run` arguments (-S key=value ...) that apply a params preset file; a list or
+    mapping as compact JSON (YAML too), so that `dvc exp run $(tagbench preset F)` splits
+    the arguments where it should."""
+    preset, current = read_yaml(preset_path) or {}, load()
     try:
-        validate(merge(load(), preset))
+        validate(merge(current, preset))
     except TagbenchError as e:
         raise TagbenchError(f"{preset_path}: {e}") from None
-    return [flag for key, value in flatten(preset).items() for flag in set_flag(key, [value])]
+    return [flag for key, value in flatten(preset, like=current).items()
+            for flag in (["-S", f"{key}={json.dumps(value, separators=(',', ':'))}"]
+                         if isinstance(value, (dict, list)) else set_flag(key, [value]))]

@@ -5,13 +5,13 @@ import json
 
 import numpy as np
 
-from tagbench import artifacts, baselines, text, thresholds
+from tagbench import artifacts, baselines, data, text, thresholds
 from tagbench.errors import TagbenchError
 from tagbench.io import read_json
 
 
 class Tagger:
-    """A trained baseline ready to tag raw text (title + " " + description)."""
+    """A trained baseline ready to tag raw text (its text fields joined, as the dataset's)."""
 
     def __init__(self, name):
         self.name = name
@@ -31,8 +31,7 @@ class Tagger:
 
     def prepare(self, raw_texts):
         """Clean (and stem, when the baseline reads stemmed text) exactly as the pipeline did."""
-        stemmed = self.meta["input"] == "stemmed"
-        return [text.prepare(t, self.meta["text"], stemmed) for t in raw_texts]
+        return [text.prepare(t, self.meta["text"], self.meta["input"]) for t in raw_texts]
 
     def prepare_one(self, raw_text):
         return self.prepare([raw_text])[0]
@@ -54,16 +53,19 @@ class Tagger:
         return results
 
 
-def parse_line(line, number, jsonl):
-    """One input line → raw text; raises TagbenchError naming the line."""
-    if jsonl:
+def parse_line(line, number, fields=None):
+    """One input line → raw text; raises TagbenchError naming the line. fields: read the line
+    as a JSON object whose "text", or whose text fields (the dataset's, joined), are the text."""
+    if fields:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as e:
             raise TagbenchError(f"line {number}: invalid JSON ({e.msg})") from None
-        if not isinstance(record, dict) or not ({"title", "description"} & set(record)):
-            raise TagbenchError(f"line {number}: expected an object with title and description")
-        line = f"{record.get('title', '')} {record.get('description', '')}"
+        fields = ["text"] if isinstance(record, dict) and "text" in record else fields
+        if not isinstance(record, dict) or not (set(fields) & set(record)):
+            raise TagbenchError(f"line {number}: expected an object with "
+                                f"{' and '.join(fields)}, or text")
+        line = data.join_text(record, fields)
     if not line.strip():
         raise TagbenchError(f"line {number}: empty text")
     return line.strip()

@@ -10,7 +10,9 @@ import numpy as np
 from tagbench import lesson
 from tagbench.artifacts import (
     DATASET_VERSIONS,
+    GOEMOTIONS_MD,
     NOISE_FLOOR,
+    SCALING_MD,
     SLICES_MD,
     TRADEOFFS,
     TRADEOFFS_MD,
@@ -61,14 +63,17 @@ def results_table(baselines):
 README_COPIES = {  # block -> the generated report it copies, what builds it, the document
     "tradeoffs": (TRADEOFFS_MD, "dvc repro report", "README.md"),
     "slices": (SLICES_MD, "dvc repro slices", "README.md"),
+    "goemotions": (GOEMOTIONS_MD, "make goemotions", "README.md"),
+    "scaling": (SCALING_MD, "python benchmarks/scaling.py", "README.md"),
     "noise": (NOISE_FLOOR.with_suffix(".md"), "make noise", "docs/comparing.md"),
     "versions": (DATASET_VERSIONS, "make compare-versions", "docs/comparing.md"),
 }
+HEAD_ONLY = {"goemotions"}  # copied up to their first section; the rest stays in the report
 
 
 def readme_copy(block, root="."):
     """A generated report for the README: without its title when it has one, its sections
-    one heading level down."""
+    one heading level down (or, for HEAD_ONLY blocks, none of them)."""
     path, command, _ = README_COPIES[block]
     path = Path(root) / path
     if not path.exists():
@@ -76,6 +81,9 @@ def readme_copy(block, root="."):
     lines = path.read_text(encoding="utf-8").splitlines()
     if lines[0].startswith("# "):
         lines = lines[1:]
+    if block in HEAD_ONLY:
+        lines = lines[:next((i for i, line in enumerate(lines) if line.startswith("## ")),
+                            len(lines))]
     return "\n".join("#" + line if line.startswith("## ") else line for line in lines).strip()
 
 
@@ -91,9 +99,13 @@ def folder_mb(path):
     return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file()) / 1e6
 
 
+LATENCY_TEXTS = 500  # the first texts of val timed (all of the projects' 215)
+
+
 def latency(tagger, texts, batch_size=64):
-    """(median ms per project at batch 1, projects per second at batch_size), through the
-    whole predict path: cleaning, the model, the threshold."""
+    """(median ms per project at batch 1, projects per second at batch_size) over the first
+    LATENCY_TEXTS texts, through the whole predict path: cleaning, the model, the threshold."""
+    texts = texts[:LATENCY_TEXTS]
     tagger.predict(texts[:batch_size])  # warm-up: lazy imports, first-call allocations
     single = []
     for text in texts:
@@ -150,13 +162,14 @@ def recommend(rows, val_scores, config, by_folds=False):
     name -> its k-fold val scores (a baseline without them cannot be chosen).
     """
     scored = [r for r in rows if r["name"] in val_scores]
-    behaving = [r for r in scored if r["behavior_pass"] >= config["min_behavior_pass"]
+    failing = [r["name"] for r in scored if r["behavior_pass"] is not None
+               and r["behavior_pass"] < config["min_behavior_pass"]]
+    behaving = [r for r in scored if r["name"] not in failing
                 and r["faithfulness"]["difference"] >= config["min_faithfulness"]]
     fitting = [r for r in behaving if r["latency_ms"] <= config["max_latency_ms"]
                and r["size_mb"] <= config["max_size_mb"]]
     choice = {"recommended": None, "best_on_val": None, "candidates": [], "p_values": {},
-              "failing_behavior": [r["name"] for r in scored
-                                   if r["behavior_pass"] < config["min_behavior_pass"]],
+              "failing_behavior": failing,
               "unfaithful": [r["name"] for r in scored
                              if r["faithfulness"]["difference"] < config["min_faithfulness"]],
               "over_budget": [r["name"] for r in behaving if r not in fitting],
@@ -206,14 +219,31 @@ def tradeoffs_markdown(rows, front, choice, context):
             f"| {r['micro_f1']:.3f} | {r['precision']:.3f} | {r['recall']:.3f} "
             f"| {r['latency_ms']:.2f} | {r['throughput']:.0f} | {r['size_mb']:.2f} "
             f"| {r['parameters']:,} | {r['train_seconds']:.1f} "
-            f"| {r['behavior_pass']:.2f} ({behavior_rates(r)}) "
+            f"| {behavior_cell(r)} "
             f"| {r['faithfulness']['removed']:.0%} / {r['faithfulness']['removed_random']:.0%} "
             f"| {'yes' if r['name'] in front else ''} |")
-    return "\n".join(lines + ["", *recommendation_markdown(rows, choice, context)]) + "\n"
+    return "\n".join(lines + ["", *warnings(rows, context),
+                              *recommendation_markdown(rows, choice, context)]) + "\n"
 
 
-def behavior_rates(row):
-    return " / ".join(f"{rate:.2f}" for rate in row["behavior"].values())
+def warnings(rows, context):
+    """What the table alone does not say: baselines trained on a sample (over their training
+    budget), and classes a split lacks entirely (their F1 there is 0 or undefined)."""
+    lines = [f"- **{r['name']}** was over its training budget: trained on {r['train_rows']:,} "
+             f"of the {context['train_size']:,} train rows ({r['name']}.max_train_rows)."
+             for r in rows if r["train_rows"] < context["train_size"]]
+    lines += [f"- **Warning**: {len(absent)} class(es) have no {split} row: "
+              f"{', '.join(absent)}." for split, absent in context["missing_classes"].items()
+              if absent]
+    return [*lines, ""] if lines else []
+
+
+def behavior_cell(row):
+    """The pass rate, all (each kind), or none when no case applied to this dataset."""
+    if row["behavior_pass"] is None:
+        return "none apply"
+    kinds = " / ".join("-" if rate is None else f"{rate:.2f}" for rate in row["behavior"].values())
+    return f"{row['behavior_pass']:.2f} ({kinds})"
 
 
 def recommendation_markdown(rows, choice, context):

@@ -16,7 +16,7 @@ RULES = {  # rule -> (what its value must be, what it selects)
     "max_words": (int, "at most this many words in the cleaned text"),
     "max_description_words": (int, "at most this many words in the raw description"),
     "no_gold_alias": (bool, "none of the project's tags is named (or aliased) in its text"),
-    "created_third": (int, "the oldest (1), middle (2) or newest (3) third by created_on"),
+    "created_third": (int, "the oldest (1), middle (2) or newest (3) third by date"),
     "tags": (int, "exactly this many tags"),
     "min_tags": (int, "at least this many tags"),
 }
@@ -50,9 +50,10 @@ def has_alias(cleaned, tags, vocabulary):
     return any(f" {textlib.clean(n)} " in padded for n in names if textlib.clean(n))
 
 
-def masks(slices, records, raw, vocabulary, all_dates):
-    """{slice: boolean mask over records}. raw: id -> raw project; all_dates: every
-    project's created_on, which fixes the thirds."""
+def masks(slices, records, vocabulary, all_dates):
+    """{slice: boolean mask over records}, without the slices this dataset cannot have (a
+    field it lacks: no description, no dates), each said in one line; all_dates: every
+    row's date, which fixes the thirds."""
     dated = sorted(d for d in all_dates if d)
     cuts = [dated[len(dated) * i // 3] for i in (1, 2)] if dated else []
 
@@ -61,15 +62,21 @@ def masks(slices, records, raw, vocabulary, all_dates):
 
     selects = {
         "max_words": lambda r, v: len(r["text"].split()) <= v,
-        "max_description_words": lambda r, v: len(raw[r["id"]]["description"].split()) <= v,
+        "max_description_words": lambda r, v: len(r["fields"]["description"].split()) <= v,
         "no_gold_alias": lambda r, v: (not has_alias(r["text"], r["tags"], vocabulary)) == v,
-        "created_third": lambda r, v: third(r["created_on"]) == v,
+        "created_third": lambda r, v: third(r["date"]) == v,
         "tags": lambda r, v: len(r["tags"]) == v,
         "min_tags": lambda r, v: len(r["tags"]) >= v,
     }
+    lacking = {"max_description_words": not all("description" in r["fields"] for r in records),
+               "created_third": not cuts}
     result = {}
     for name, rule in slices.items():
         (kind, value), = rule.items()
+        if lacking.get(kind):
+            print(f"slices: {name} ({kind}) left out: this dataset has no "
+                  f"{'description field' if kind == 'max_description_words' else 'dates'}")
+            continue
         result[name] = np.array([selects[kind](r, value) for r in records], dtype=bool)
     return result
 
@@ -124,8 +131,9 @@ def evaluate(masks_, y_true, predictions, resamples, seed):
 
 
 def markdown(slices, sizes, table):
-    """reports/slices.md: the rules, then macro F1 [95% CI] per baseline and slice."""
-    names = list(slices)
+    """reports/slices.md: the rules, then macro F1 [95% CI] per baseline and slice (the
+    slices the dataset can have: those in sizes)."""
+    names = [name for name in slices if name in sizes]
     lines = ["# Slices of the test split", "",
              "Macro F1 over the tags present in each slice, with a 95% bootstrap interval over "
              "the slice's projects; **bold** (and ▼) where the whole interval lies below the "

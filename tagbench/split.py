@@ -4,6 +4,7 @@ import numpy as np
 from skmultilearn.model_selection import IterativeStratification
 
 from tagbench.data import SPLIT_NAMES, binarize
+from tagbench.errors import TagbenchError
 from tagbench.seeding import numpy_state
 
 LESSON_SHUFFLE_SEED = 42
@@ -29,8 +30,11 @@ def three_way(y, train_size, order):
 
 
 def split_ids(records, classes, method, train_size, order, seed):
-    """{train, val, test: [ids]} for the project's own split or the lesson's exact one; the
-    lesson's also keeps numpy's RNG state after it (its baselines drew from there on)."""
+    """{train, val, test: [ids]}: the dataset's own split when it has one, else the project's
+    stratified split or the lesson's exact one; the lesson's also keeps numpy's RNG state
+    after it (its baselines drew from there on)."""
+    if records[0]["split"]:
+        return given(records)
     ids = np.array([r["id"] for r in records])
     y = binarize([r["tags"] for r in records], classes)
     if method == "lesson":
@@ -45,6 +49,24 @@ def split_ids(records, classes, method, train_size, order, seed):
     np.random.seed(seed)
     parts = three_way(y, train_size, order)
     return {name: ids[part].tolist() for name, part in zip(SPLIT_NAMES, parts)}
+
+
+def given(records):
+    """The dataset's own split, as-is (in file order)."""
+    splits = {name: [r["id"] for r in records if r["split"] == name] for name in SPLIT_NAMES}
+    empty = [name for name, ids in splits.items() if not ids]
+    if empty:
+        raise TagbenchError(f"the dataset's own split leaves {', '.join(empty)} without a row "
+                            f"(after data.sample and the label filters)")
+    return splits
+
+
+def missing_classes(records, classes, splits):
+    """{split: [classes with no positive row in it]}, the splits missing none left out."""
+    by_id = {r["id"]: r for r in records}
+    missing = {name: sorted(set(classes) - {t for i in ids for t in by_id[i]["tags"]})
+               for name, ids in splits.items()}
+    return {name: m for name, m in missing.items() if m}
 
 
 def label_distribution(records, classes, splits):

@@ -51,8 +51,11 @@ def stem(text):
     return " ".join(_stem_word(word) for word in text.split(" "))
 
 
-def prepare(raw, options, stemmed=False):
-    """Raw text as a baseline reads it: cleaned with the pipeline's `text` params (the
-    preprocess stage), then stemmed when the baseline reads stemmed text (the stem stage)."""
+def prepare(raw, options, form="cleaned"):
+    """Raw text as a baseline reads it (form: its config's input): as written (raw), cleaned
+    with the pipeline's `text` params (the preprocess stage), or cleaned then stemmed (the
+    stem stage)."""
+    if form == "raw":
+        return raw.strip()
     cleaned = clean(raw, lower=options["lower"], remove_stopwords=options["stopwords"])
-    return stem(cleaned) if stemmed else cleaned
+    return stem(cleaned) if form == "stemmed" else cleaned

@@ -6,16 +6,19 @@ intervals are unpaired."""
 
 import json
 
-from tagbench import artifacts, compare, data, metrics
+from tagbench import artifacts, compare, data, metrics, params
+from tagbench.checks import PARAMS_FILE
 
 
 def relabelling(old, new):
-    """What changed between two raw versions: projects, re-tagged projects, vocabulary."""
-    projects = [{p["id"]: sorted(p["tags"]) for p in data.read_projects(data.raw_paths(v)[0])}
-                for v in (old, new)]
-    vocabularies = [data.read_tags(data.raw_paths(v)[1]) for v in (old, new)]
+    """What changed between two raw versions (their dataset descriptions): projects,
+    re-tagged projects, vocabulary."""
+    read = [data.read_dataset(d) for d in (old, new)]
+    projects = [{r["id"]: sorted(r["tags"]) for r in rows} for rows, _, _ in read]
+    vocabularies = [vocabulary for _, vocabulary, _ in read]
     shared = set(projects[0]) & set(projects[1])
-    return {"versions": [old, new], "projects": [len(p) for p in projects],
+    return {"versions": [data.dataset_name(d) for d in (old, new)],
+            "projects": [len(p) for p in projects],
             "vocabulary": [len(v) for v in vocabularies],
             "retagged": sum(projects[0][i] != projects[1][i] for i in shared),
             "dropped": len(set(projects[0]) - set(projects[1])),
@@ -40,6 +43,7 @@ def side(rev, resamples, seed):
         "per_class": dict(zip(classes, metrics.per_class_f1(truth, y_pred)))}
         for name, y_pred in predicted.items()}
     return {"rev": rev, "data": json.loads(compare.read_at(commit, artifacts.DATA_STATS)),
+            "dataset": params.parse_yaml(compare.read_at(commit, PARAMS_FILE))["dataset"],
             "support": dict(zip(classes, truth.sum(axis=0).tolist())), "baselines": baselines}
 
 

@@ -20,12 +20,20 @@ def repo_params():
     return yaml.safe_load((REPO / "params.yaml").read_text())
 
 
+def projects(version):
+    """The repository's dataset description, pointed at one version of the projects data."""
+    description = yaml.safe_load((REPO / "params.yaml").read_text())["dataset"]
+    folder = REPO / "data" / "raw" / version
+    if not (folder / description["files"]).exists():
+        pytest.fail(f"{folder / description['files']} is missing: run `make pull` "
+                    f"(make test does it)")
+    return {**description, "dir": str(folder)}
+
+
 @pytest.fixture(scope="session")
 def v1_raw():
-    projects_path, tags_path = (REPO / p for p in data.raw_paths("v1"))
-    if not projects_path.exists():
-        pytest.fail(f"{projects_path} is missing: run `make pull` (make test does it)")
-    return data.read_projects(projects_path), data.read_tags(tags_path)
+    """The real v1 data as read: (rows, vocabulary)."""
+    return data.read_dataset(projects("v1"))[:2]
 
 
 @pytest.fixture(scope="session")

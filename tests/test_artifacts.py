@@ -35,7 +35,7 @@ def test_the_precision_recall_plot_draws_every_baseline():
 def test_dvc_yaml_declares_exactly_the_paths_artifacts_names():
     names = params.load(REPO / "params.yaml")["baselines"]
     expected = {str(p) for name in names for p in baseline_paths(name)} | {str(p) for p in (
-        data.PROCESSED, data.STEMMED, data.CLASSES, data.VOCABULARY, data.SPLITS,
+        data.PROCESSED, data.STEMMED, data.CLASSES, data.VOCABULARY, data.LABELS, data.SPLITS,
         data.CLASS_WEIGHTS, artifacts.DATA_STATS, artifacts.SPLIT_STATS,
         artifacts.SPLIT_DISTRIBUTION, artifacts.CV, artifacts.NOISE, artifacts.TRADEOFFS,
         artifacts.TRADEOFFS_MD, artifacts.TRADEOFFS_PNG, artifacts.PER_CLASS_PNG,

@@ -81,7 +81,7 @@ LESSON_EXAMPLES = [
 def test_rule_based_lesson_examples(raw, expected, small):
     """On the lesson's own vocabulary (v0), where transformers has NLP as parent."""
     from conftest import REPO
-    v0 = data.read_tags(REPO / data.raw_paths("v0")[1])
+    v0 = data.read_tags(REPO / "data/raw/v0/tags.json")
     tagger = RuleBasedTagger(small[0].classes, config_of("rule_based_stemmed"), v0)
     assert tagger.tags(text.stem(text.clean(raw))) == expected
 
@@ -122,7 +122,7 @@ def test_save_renames_a_complete_artifact_into_place(tmp_path, monkeypatch):
 
     monkeypatch.chdir(tmp_path)
     model = RandomTagger(["a", "b"], config_of("random_uniform")).fit([], np.zeros((2, 2)))
-    baselines.save("random_uniform", model, 0.1, {"lower": True, "stopwords": True})
+    baselines.save("random_uniform", model, 0.1, {"lower": True, "stopwords": True}, 2)
     first = artifacts.model_dir("random_uniform")
     assert sorted(p.name for p in first.iterdir()) == ["meta.json", "model.json"]
 
@@ -131,7 +131,8 @@ def test_save_renames_a_complete_artifact_into_place(tmp_path, monkeypatch):
             raise KeyboardInterrupt  # interrupted halfway
 
     with pytest.raises(KeyboardInterrupt):
-        baselines.save("random_uniform", Broken(["a", "b"], config_of("random_uniform")), 0.1, {})
+        baselines.save("random_uniform", Broken(["a", "b"], config_of("random_uniform")), 0.1, {},
+                           2)
     assert sorted(p.name for p in first.iterdir()) == ["meta.json", "model.json"]  # untouched
     assert [p.name for p in first.parent.iterdir()] == ["model"]  # no partial folder left
     umask = os.umask(0)

@@ -212,10 +212,39 @@ def test_failed_stage_loses_nothing(dag):
 def test_exp_run_on_v2(dag):
     """Another data version through one baseline's stages (the rest would prove nothing new)."""
     try:
-        sh(dag, "dvc", "exp", "run", "-S", "data.version=v2", "evaluate@tfidf_svm")
+        sh(dag, "dvc", "exp", "run", "-S", "dataset.dir=data/raw/v2", "evaluate@tfidf_svm")
         stats = json.loads((dag / "metrics" / "data.json").read_text())
         assert stats["version"] == "v2" and stats["classes"] < 35
         assert metrics(dag, "tfidf_svm")["test"]["f1"] > 0
+    finally:
+        restore(dag)
+
+
+def test_the_whole_dag_on_another_dataset_with_its_own_split(dag, tmp_path):
+    """GoEmotions (TSV, label ids, its own split, no vocabulary, no behavioural cases) from its
+    preset, on a sample, through every stage; then its report against the published numbers."""
+    flags = sh(dag, "tagbench", "preset", "params.goemotions.yaml").stdout.split()
+    try:
+        sh(dag, "dvc", "exp", "run", "-n", "goemotions-sample", *flags, "-S", "data.sample=3000",
+           "-S", "tfidf_knn.max_train_rows=1000")
+        stats = json.loads((dag / "metrics" / "data.json").read_text())
+        assert stats["version"] == "goemotions" and stats["classes"] > 20
+        splits = json.loads((dag / "data" / "splits.json").read_text())
+        records = {r["id"]: r for r in json.loads(
+            (dag / "data" / "processed" / "projects.json").read_text())}
+        assert all(records[i]["split"] == name for name, ids in splits.items() for i in ids)
+        assert metrics(dag, "tfidf_logreg")["test"]["f1"] > 0.1
+        assert metrics(dag, "rule_based_unstemmed")["test"]["f1"] > 0  # the emotion names
+        tradeoffs = (dag / "reports" / "tradeoffs.md").read_text()
+        assert "**tfidf_knn** was over its training budget: trained on 1,000 of the" in tradeoffs
+        assert "| none apply |" in tradeoffs  # no behavioural cases for emotions
+        out = tmp_path / "goemotions.md"
+        sh(dag, "tagbench", "published-report", "goemotions-sample",
+           "benchmarks/published/goemotions.yaml", "--out", str(out))
+        report = out.read_text()
+        assert "| BERT-base, fine-tuned (threshold 0.3) | macro f1 | 0.46 |" in report
+        assert "| TF-IDF + logistic regression (binary relevance) | micro f1 | 0.51 |" in report
+        assert "### Recommendation" in report
     finally:
         restore(dag)
 

@@ -11,7 +11,7 @@ VOCAB = {"nlp": {"aliases": [], "parents": []}, "cv": {"aliases": [], "parents":
 
 
 def project(i, tags):
-    return {"id": i, "created_on": None, "title": "t", "description": "d", "tags": tags}
+    return {"id": i, "date": None, "split": None, "text": "t d", "fields": {}, "tags": tags}
 
 
 def test_filter_tags_on_a_small_vocabulary():
@@ -30,11 +30,12 @@ def test_min_tag_freq_that_leaves_no_class():
 @pytest.mark.parametrize("version, projects, classes", [("v1", 1444, 35), ("v2", 1293, 26),
                                                         ("v0", 1444, 35)])
 def test_real_counts(version, projects, classes, repo_params):
-    from conftest import REPO
-    projects_path, tags_path = (REPO / p for p in data.raw_paths(version))
-    records, class_list, stats = data.preprocess(
-        data.read_projects(projects_path), data.read_tags(tags_path), repo_params["data"],
-        repo_params["text"], repo_params["seed"])
+    """Every version of the projects data through the one description (v0: the older tags
+    schema, no created_on)."""
+    from conftest import projects as description
+    rows, vocabulary, _ = data.read_dataset(description(version))
+    records, class_list, stats = data.preprocess(rows, vocabulary, repo_params["data"],
+                                                 repo_params["text"], repo_params["seed"])
     assert (stats["projects"], stats["classes"]) == (projects, classes)
     assert len(records) == projects and class_list == sorted(class_list)
 
@@ -57,17 +58,6 @@ def test_bad_tags_file(tmp_path, content, message):
     with pytest.raises(TagbenchError, match=message) as error:
         data.read_tags(tmp_path / "tags.json")
     assert "tags.json" in str(error.value)
-
-
-@pytest.mark.parametrize("projects, message", [
-    ([{"id": 1, "description": "d", "tags": []}], "has no 'title' field"),
-    ([{"id": 1, "title": "t", "description": "d"}], "has no 'tags' field"),
-    ({"id": 1}, "expected a JSON list of projects"),
-])
-def test_bad_projects_file(tmp_path, projects, message):
-    (tmp_path / "projects.json").write_text(json.dumps(projects))
-    with pytest.raises(TagbenchError, match=message):
-        data.read_projects(tmp_path / "projects.json")
 
 
 def test_binarize_ignores_unknown_tags():

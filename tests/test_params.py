@@ -12,7 +12,11 @@ def test_repo_params_are_valid():
 @pytest.mark.parametrize("key, value, message", [
     ("split.train_size", 1.5, "split.train_size = 1.5 is out of range (0, 1)"),
     ("split.train_size", 0, "split.train_size = 0 is out of range"),
-    ("data.version", "v9", "data.version = 'v9' must be one of"),
+    ("dataset.format", "xml", "dataset.format = 'xml' must be one of"),
+    ("dataset.text", [], "dataset.text = []: expected a non-empty list of field names"),
+    ("dataset.files", {"train": "a.csv"}, "a given split names one file for each of train, val"),
+    ("dataset.label_format", "ids", "dataset.labels_file = None: label_format ids needs"),
+    ("dataset.unlabeled", "keep", "dataset.unlabeled = 'keep' must be one of"),
     ("data.min_tag_freq", "thirty", "data.min_tag_freq = 'thirty' must be an integer"),
     ("tfidf_svm.C", -1.0, "tfidf_svm.C = -1.0 is out of range"),
     ("tfidf_knn.n_neighbors", 0, "tfidf_knn.n_neighbors = 0 is out of range"),

@@ -29,9 +29,8 @@ def test_predict_agrees_with_evaluate_to_the_last_digit(dag, name, monkeypatch):
     monkeypatch.chdir(dag)
     from tagbench.predict import Tagger
 
-    raw = {p["id"]: p for p in data.read_projects(data.raw_paths("v1")[0])}
-    test = data.load_split("test")
-    texts = [f"{raw[i]['title']} {raw[i]['description']}" for i in test.ids]
+    test = data.load_split("test", "raw")
+    texts = test.texts
     tagger = Tagger(name)
     predicted = data.binarize([r["tags"] for r in tagger.predict(texts)], tagger.classes)
     expected = json.loads((dag / "metrics" / "baselines" / f"{name}.json").read_text())["test"]

@@ -12,7 +12,7 @@ def row(name, f1, latency_ms, size_mb, low=None, high=None):
             "f1_low": f1 - 0.03 if low is None else low, "f1_high": f1 + 0.03 if high is None
             else high, "val_f1": f1, "val_f1_low": f1 - 0.03, "val_f1_high": f1 + 0.03,
             "micro_f1": f1, "precision": f1, "recall": f1, "throughput": 100.0,
-            "parameters": 1000, "train_seconds": 1.0, "behavior_pass": 0.9,
+            "parameters": 1000, "train_seconds": 1.0, "train_rows": 1000, "behavior_pass": 0.9,
             "behavior": {"minimum_functionality": 1.0, "invariance": 0.8, "directional": 0.9},
             "faithfulness": {"removed": 0.8, "removed_random": 0.2, "difference": 0.6}}
 
@@ -56,7 +56,8 @@ def test_a_baseline_below_the_behavioural_pass_rate_is_never_recommended():
     assert "svm" not in choice["candidates"]
     context = {"version": "v1", "projects": 1444, "classes": 35, "seed": 42, "test_size": 215,
                "val_size": 216, "threshold": "global", "resamples": 1000, "folds": 1,
-               "machine": "2 CPU cores", "train_seconds": 12.0, **BUDGET,
+               "machine": "2 CPU cores", "train_seconds": 12.0, "train_size": 1000,
+               "missing_classes": {}, **BUDGET,
                "min_behavior_pass": 0.8}
     text = report.tradeoffs_markdown(rows, report.pareto_front(rows), choice, context)
     assert "- Below the behavioural pass rate: svm." in text
@@ -85,7 +86,8 @@ def test_with_folds_the_paired_t_test_decides_and_unscored_baselines_are_not_cho
 def test_tradeoffs_markdown_states_the_rule_and_the_choice():
     context = {"version": "v1", "projects": 1444, "classes": 35, "seed": 42, "test_size": 215,
                "val_size": 216, "threshold": "global", "resamples": 1000, "folds": 1,
-               "machine": "2 CPU cores", "train_seconds": 12.0, **BUDGET}
+               "machine": "2 CPU cores", "train_seconds": 12.0, "train_size": 1000,
+               "missing_classes": {}, **BUDGET}
     choice = report.recommend(ROWS, val_samples(), BUDGET)
     text = report.tradeoffs_markdown(ROWS, report.pareto_front(ROWS), choice, context)
     assert all(f"| {r['name']} |" in text for r in ROWS)
@@ -93,6 +95,28 @@ def test_tradeoffs_markdown_states_the_rule_and_the_choice():
     assert "one-sided paired bootstrap over the 216 val projects" in text
     assert "Significantly below it: rules (p = 0.000), slow_worse (p = 0.000)" in text
     assert "v1: 1444 projects, 35 tags; seed 42" in text
+    assert "training budget" not in text and "Warning" not in text
+
+
+def test_the_report_says_who_trained_on_a_sample_and_which_classes_a_split_lacks():
+    rows = [{**r, "train_rows": 400} if r["name"] == "big" else r for r in ROWS]
+    context = {"version": "v1", "projects": 1444, "classes": 35, "seed": 42, "test_size": 215,
+               "val_size": 216, "threshold": "global", "resamples": 1000, "folds": 1,
+               "machine": "2 CPU cores", "train_seconds": 12.0, "train_size": 1000,
+               "missing_classes": {"train": [], "test": ["grief"]}, **BUDGET}
+    text = report.tradeoffs_markdown(rows, report.pareto_front(rows),
+                                     report.recommend(rows, val_samples(), BUDGET), context)
+    assert "**big** was over its training budget: trained on 400 of the 1,000 train rows" in text
+    assert "**Warning**: 1 class(es) have no test row: grief." in text
+
+
+def test_without_behavioural_cases_the_rate_excludes_nobody():
+    """A dataset without a suite (GoEmotions): no pass rate, no exclusion, "none apply"."""
+    rows = [{**r, "behavior_pass": None,
+             "behavior": dict.fromkeys(r["behavior"])} for r in ROWS]
+    choice = report.recommend(rows, val_samples(), BUDGET)
+    assert choice["failing_behavior"] == [] and choice["recommended"] == "svm"
+    assert report.behavior_cell(rows[0]) == "none apply"
 
 
 def test_offline_template_inlines_the_vega_scripts(tmp_path):
@@ -132,3 +156,27 @@ def test_every_default_grid_passes_the_params_declaration(repo_params, monkeypat
         tune.check_grid({"cnn.lr": [0.001, -1]}, repo_params)
     with pytest.raises(TagbenchError, match="unknown param 'cnn.lrr'"):
         tune.check_grid({"cnn.lrr": [0.001]}, repo_params)
+
+
+@pytest.mark.parametrize("entry, message", [
+    ("{model: m, metric: accuracy, value: 0.5, source: s, ours: svm}",
+     "p.yaml: result 1: metric 'accuracy' must be one of macro_f1, micro_f1"),
+    ("{model: m, metric: macro_f1, value: 0.5, ours: svm}",
+     "p.yaml: result 1: missing field 'source'"),
+])
+def test_published_results_are_checked(tmp_path, entry, message):
+    from tagbench import published
+
+    (tmp_path / "p.yaml").write_text(f"dataset: X\nresults:\n  - {entry}\n")
+    with pytest.raises(TagbenchError, match=message):
+        published.load(tmp_path / "p.yaml")
+
+
+def test_the_committed_published_results_load():
+    from conftest import REPO
+    from tagbench import published
+
+    results = published.load(REPO / "benchmarks/published/goemotions.yaml")["results"]
+    assert [(r["metric"], r["value"], r["ours"]) for r in results] == [
+        ("macro_f1", 0.46, "transformer"), ("micro_f1", 0.51, "tfidf_logreg"),
+        ("macro_f1", 0.49, "transformer")]

@@ -9,12 +9,13 @@ from tagbench.errors import TagbenchError
 VOCABULARY = {"computer-vision": {"aliases": ["vision"], "parents": []},
               "pytorch": {"aliases": [], "parents": []}}
 RECORDS = [
-    {"id": 1, "text": "a vision model", "tags": ["computer-vision"], "created_on": "2020-01-01"},
+    {"id": 1, "text": "a vision model", "tags": ["computer-vision"], "date": "2020-01-01",
+     "fields": {"description": ""}},
     {"id": 2, "text": "many words in this much longer text about things", "tags": ["pytorch"],
-     "created_on": "2020-06-01"},
-    {"id": 3, "text": "images", "tags": ["computer-vision", "pytorch"], "created_on": "2020-12-01"},
+     "date": "2020-06-01", "fields": {"description": "one two three"}},
+    {"id": 3, "text": "images", "tags": ["computer-vision", "pytorch"], "date": "2020-12-01",
+     "fields": {"description": "x"}},
 ]
-RAW = {1: {"description": ""}, 2: {"description": "one two three"}, 3: {"description": "x"}}
 
 
 @pytest.mark.parametrize("rule, expected", [
@@ -27,8 +28,19 @@ RAW = {1: {"description": ""}, 2: {"description": "one two three"}, 3: {"descrip
     ({"min_tags": 2}, [False, False, True]),
 ])
 def test_each_rule_selects_its_projects(rule, expected):
-    masks = slices.masks({"s": rule}, RECORDS, RAW, VOCABULARY, [r["created_on"] for r in RECORDS])
+    masks = slices.masks({"s": rule}, RECORDS, VOCABULARY, [r["date"] for r in RECORDS])
     assert masks["s"].tolist() == expected
+
+
+def test_a_slice_the_dataset_cannot_have_is_left_out_and_said(capsys):
+    """No description field, no dates (GoEmotions): those slices are left out, one line each."""
+    records = [{**r, "fields": {"text": r["text"]}, "date": None} for r in RECORDS]
+    rules = {"short": {"max_words": 3}, "terse": {"max_description_words": 1},
+             "old": {"created_third": 1}}
+    masks = slices.masks(rules, records, VOCABULARY, [None] * 3)
+    assert list(masks) == ["short"]
+    out = capsys.readouterr().out
+    assert "terse (max_description_words) left out" in out and "old (created_third) left out" in out
 
 
 @pytest.mark.parametrize("rules, message", [

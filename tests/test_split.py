@@ -32,11 +32,11 @@ def test_stratified(v1_processed):
 
 
 def test_lesson_split_on_v0(repo_params):
-    from conftest import REPO
+    from conftest import projects
     from tagbench import data
-    p, t = (REPO / x for x in data.raw_paths("v0"))
-    records, classes, _ = data.preprocess(data.read_projects(p), data.read_tags(t),
-                                          repo_params["data"], repo_params["text"], 0)
+    rows, vocabulary, _ = data.read_dataset(projects("v0"))
+    records, classes, _ = data.preprocess(rows, vocabulary, repo_params["data"],
+                                          repo_params["text"], 0)
     s = split.split_ids(records, classes, "lesson", 0.7, 1, 0)
     assert [len(s[n]) for n in ("train", "val", "test")] == [1000, 227, 217]
     by_id = {r["id"]: r for r in records}

@@ -50,11 +50,11 @@ def test_project_without_title(raw_copy):
     del projects[3]["title"]
     (raw_copy / "projects.json").write_text(json.dumps(projects))
     assert_one_line_error(run_stage(raw_copy.parents[2], "preprocess"),
-                          "projects.json", "has no 'title' field")
+                          "projects.json: row 4: no field 'title'")
 
 
 @pytest.mark.parametrize("key, value, fragment", [
-    ("data.version", "v9", "data.version = 'v9'"),
+    ("dataset.dir", "data/raw/v9", "data/raw/v9/projects.json: file not found"),
     ("data.min_tag_freq", 100000, "min_tag_freq = 100000 leaves no class"),
     ("split.train_size", 1.5, "split.train_size = 1.5"),
 ])

@@ -1,0 +1,163 @@
+"""What each baseline costs as data grows: every baseline trained on GoEmotions samples of
+1.4k (the projects' size), 5k, 10k, 20k and 43k train rows; training time, peak memory (the
+process's peak RSS, imports and data included) and predict throughput on 2,000 dev texts.
+
+Each (baseline, rows) runs in a fresh process, one at a time; neural baselines train one
+epoch (their whole training is that times the epochs they run). A baseline whose training
+passes --cap seconds is not run on larger samples: its time there is extrapolated from the
+fitted exponent k (time ∝ rows^k, least squares on the log-log points).
+
+Writes benchmarks/results/scaling.json, one log-log PNG per baseline in
+benchmarks/results/scaling/, and the README's table (benchmarks/results/scaling.md). Run alone on the machine, after
+`make pull`:  python benchmarks/scaling.py [--cap 120] [--baselines a,b]
+"""
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from tagbench import baselines, data, params, text
+from tagbench.artifacts import SCALING_MD
+from tagbench.io import write_json, write_text
+from tagbench.seeding import seed_everything
+
+SIZES = [1_400, 5_000, 10_000, 20_000, 43_410]
+PRESET = "params.goemotions.yaml"
+OUT = Path("benchmarks/results")
+PRACTICAL_SECONDS = 600  # "practical": one training run within 10 minutes on this machine
+PREDICTED = 2_000  # dev texts scored for throughput
+
+
+def settings(name):
+    """params.yaml with the GoEmotions preset, this baseline's budget lifted, one epoch."""
+    p = params.merge(params.load(), params.read_yaml(PRESET))
+    section = dict(p[name], max_train_rows=0)
+    if "num_epochs" in section:
+        section.update(num_epochs=1, patience=1)
+    return {**p, name: section, "threads": 0}
+
+
+def one(name, rows):
+    """Train one baseline on `rows` train rows; print its measurements as one JSON line."""
+    p = settings(name)
+    seed_everything(p["seed"])
+    read, vocabulary, _ = data.read_dataset(p["dataset"])
+    records, classes, _ = data.preprocess(read, vocabulary, p["data"], p["text"], p["seed"])
+    model = baselines.build(name, p, classes)
+    train = [r for r in records if r["split"] == "train"]
+    keep = np.sort(np.random.default_rng(p["seed"]).choice(len(train), min(rows, len(train)),
+                                                           replace=False))
+
+    def dataset(chosen):
+        if model.input == "stemmed":
+            chosen = [{**r, "text": text.stem(r["text"])} for r in chosen]
+        return data.Dataset(chosen, classes, model.input)
+
+    train = dataset([train[i] for i in keep])
+    val = dataset([r for r in records if r["split"] == "val"])
+    start = time.perf_counter()
+    baselines.fit(model, train, val)
+    seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    model.predict_scores(val.texts[:PREDICTED])
+    throughput = PREDICTED / (time.perf_counter() - start)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"rows": len(train), "seconds": seconds, "peak_mb": peak_mb,
+                      "throughput": throughput}))
+
+
+def exponent(points):
+    """k of time ∝ rows^k (least squares in log-log), and the fit's constant."""
+    if len(points) < 2:
+        return None, None
+    k, c = np.polyfit(np.log([p["rows"] for p in points]),
+                      np.log([p["seconds"] for p in points]), 1)
+    return float(k), float(c)
+
+
+def measure(name, cap):
+    points = []
+    for rows in SIZES:
+        result = subprocess.run([sys.executable, __file__, "--one", name, str(rows)],
+                                capture_output=True, text=True)
+        if result.returncode:
+            raise SystemExit(f"{name} at {rows} rows failed:\n{result.stderr[-2000:]}")
+        points.append(json.loads(result.stdout.strip().splitlines()[-1]))
+        print(f"{name} {rows}: {points[-1]['seconds']:.1f} s, {points[-1]['peak_mb']:.0f} MB, "
+              f"{points[-1]['throughput']:.0f} texts/s", flush=True)
+        if points[-1]["seconds"] > cap:
+            break
+    k, c = exponent(points[1:] if len(points) > 2 else points)  # the smallest: fixed costs
+    practical = None if k is None or k <= 0 else float(np.exp(
+        (np.log(PRACTICAL_SECONDS) - c) / k))
+    return {"points": points, "k": k, "c": c, "practical_rows": practical,
+            "extrapolated_43k": None if k is None else float(np.exp(c) * SIZES[-1] ** k)}
+
+
+def plot(name, result, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = [p["rows"] for p in result["points"]]
+    fig, ax = plt.subplots(figsize=(4.5, 3.5))
+    ax.loglog(rows, [p["seconds"] for p in result["points"]], "o-", label="measured")
+    if result["k"] is not None:
+        grid = np.array([SIZES[0], SIZES[-1]])
+        ax.loglog(grid, np.exp(result["c"]) * grid ** result["k"], "--",
+                  label=f"fit: k = {result['k']:.2f}")
+    ax.axhline(PRACTICAL_SECONDS, color="grey", lw=0.8, label="10 minutes")
+    ax.set(xlabel="train rows (GoEmotions)", ylabel="training seconds", title=name)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def table(results):
+    lines = ["| baseline | 1.4k rows | 43k rows | k (time ∝ rows^k) | peak memory | "
+             "predict texts / s | practical (one run within 10 min) up to |",
+             "|---|---|---|---|---|---|---|"]
+    for name, r in results.items():
+        first, last = r["points"][0], r["points"][-1]
+        at43 = (f"{last['seconds']:.0f} s" if last["rows"] >= SIZES[-1] else
+                f"~{r['extrapolated_43k']:.0f} s (extrapolated)")
+        practical = ("all 43k" if r["practical_rows"] is None or r["practical_rows"] > SIZES[-1]
+                     else f"~{r['practical_rows']:,.0f} rows")
+        k = "-" if r["k"] is None else f"{r['k']:.2f}"
+        lines.append(f"| {name} | {first['seconds']:.1f} s | {at43} | {k} | "
+                     f"{last['peak_mb']:,.0f} MB at {last['rows']:,} | "
+                     f"{last['throughput']:,.0f} | {practical} |")
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--one", nargs=2, metavar=("BASELINE", "ROWS"), help=argparse.SUPPRESS)
+    parser.add_argument("--cap", type=float, default=120,
+                        help="seconds past which larger samples are extrapolated, not run")
+    parser.add_argument("--baselines", help="comma-separated (default: params.yaml's)")
+    args = parser.parse_args()
+    if args.one:
+        return one(args.one[0], int(args.one[1]))
+    names = args.baselines.split(",") if args.baselines else params.load()["baselines"]
+    (OUT / "scaling").mkdir(parents=True, exist_ok=True)
+    results = {}
+    for name in names:
+        results[name] = measure(name, args.cap)
+        plot(name, results[name], OUT / "scaling" / f"{name}.png")
+        write_json(OUT / "scaling.json", {"sizes": SIZES, "cap_seconds": args.cap,
+                                          "baselines": results})
+    write_text(SCALING_MD, f"# Training cost as GoEmotions grows\n\n{table(results)}\n")
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()
