@@ -6,6 +6,7 @@ so an unknown key, a wrong type or an out-of-range value stops with one line nam
 """
 
 import json
+import re
 from pathlib import Path
 
 import yaml
@@ -170,13 +171,25 @@ def set_flag(key, values):
 
 def set_flags(preset_path):
     """`dvc exp run` arguments (-S key=value ...) that apply a params preset file; a list or
-    mapping as compact JSON (YAML too), so that `dvc exp run $(tagbench preset F)` splits
-    the arguments where it should."""
+    mapping without spaces, so that `dvc exp run $(tagbench preset F)` splits the arguments
+    where it should."""
     preset, current = read_yaml(preset_path) or {}, load()
     try:
         validate(merge(current, preset))
     except TagbenchError as e:
         raise TagbenchError(f"{preset_path}: {e}") from None
     return [flag for key, value in flatten(preset, like=current).items()
-            for flag in (["-S", f"{key}={json.dumps(value, separators=(',', ':'))}"]
+            for flag in (["-S", f"{key}={hydra_value(value)}"]
                          if isinstance(value, (dict, list)) else set_flag(key, [value]))]
+
+
+def hydra_value(value):
+    """A list or mapping in the override grammar `dvc exp run -S` parses (Hydra's), without
+    spaces: {train:train.tsv,val:dev.tsv}, [text,labels]."""
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{k}:{hydra_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(hydra_value(v) for v in value) + "]"
+    if isinstance(value, str):
+        return value if re.fullmatch(r"[\w./-]+", value) else "'" + value.replace("'", "\\'") + "'"
+    return json.dumps(value)  # numbers, true/false, null

@@ -60,12 +60,14 @@ def markdown(rev, published, resamples=1000):
              "test [95% CI] | dev |", "|---|---|---|---|---|---|---|"]
     for entry in published["results"]:
         found = ours(commit, entry, run)
+        encoder = p.get(entry["ours"], {}).get("model")  # which pretrained model, if any
+        name = f"{entry['ours']} ({encoder})" if encoder else entry["ours"]
         if found is None:
-            cells = f"{entry['ours']} | not run | |"
+            cells = f"{name} | not run | |"
         else:
             test, val, interval = found
             ci = f" [{interval[0]:.3f}, {interval[1]:.3f}]" if interval else ""
-            cells = f"{entry['ours']} | {test:.3f}{ci} | {val:.3f} |"
+            cells = f"{name} | {test:.3f}{ci} | {val:.3f} |"
         lines.append(f"| {entry['model']} | {entry['metric'].replace('_', ' ')} | "
                      f"{entry['value']:.2f} | {entry['source']} | {cells}")
     tradeoffs = compare.read_at(commit, artifacts.TRADEOFFS_MD) or ""

@@ -2,7 +2,7 @@
 
 Two training processes that each take every core run several times slower together than one
 after the other (measured on this machine kind: a CNN's training 78 s alone, 514 s beside a
-second job; benchmarks/queue.py measures a sweep).
+second job; benchmarks/parallel.py measures a sweep).
 """
 
 import os

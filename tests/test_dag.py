@@ -243,6 +243,7 @@ def test_the_whole_dag_on_another_dataset_with_its_own_split(dag, tmp_path):
            "benchmarks/published/goemotions.yaml", "--out", str(out))
         report = out.read_text()
         assert "| BERT-base, fine-tuned (threshold 0.3) | macro f1 | 0.46 |" in report
+        assert "| transformer (" in report and "| tfidf_logreg | " in report
         assert "| TF-IDF + logistic regression (binary relevance) | micro f1 | 0.51 |" in report
         assert "### Recommendation" in report
     finally:

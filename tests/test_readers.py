@@ -207,7 +207,8 @@ def test_a_missing_file_says_how_to_get_it(tmp_path):
 def test_a_preset_for_another_dataset_validates_and_keeps_mappings_whole():
     """params.goemotions.yaml: the given split's mapping travels as one -S value."""
     flags = params.set_flags(REPO / "params.goemotions.yaml")
-    assert 'dataset.files={"train":"train.tsv","val":"dev.tsv","test":"test.tsv"}' in flags
+    assert "dataset.files={train:train.tsv,val:dev.tsv,test:test.tsv}" in flags
+    assert "dataset.columns=[text,labels,id]" in flags
     assert all(" " not in flag for flag in flags)  # `dvc exp run $(tagbench preset ...)`
 
 

@@ -3,7 +3,7 @@ worker (-j 1) against two (-j 2). With params.yaml's threads: 0 each of two work
 takes its share of the cores (one each here); the third run forces threads=2, what every
 job took before (each job every core), to show what that costs.
 
-Run after `make repro`, alone on the machine: python benchmarks/queue.py [baseline]
+Run after `make repro`, alone on the machine: python benchmarks/parallel.py [baseline]
 """
 
 import subprocess
