@@ -14,7 +14,7 @@ pytestmark = pytest.mark.slow
 def machine(origin, store, path):
     """A clone of the shared repository with the shared DVC remote as its default (in
     config.local: where a real machine keeps its credentials), its data pulled."""
-    sh(path.parent, "git", "clone", "-q", str(origin), str(path))
+    sh(path.parent, "git", "clone", "-q", "-b", "main", str(origin), str(path))
     sh(path, "dvc", "remote", "add", "--local", "-d", "shared", str(store))
     sh(path, "dvc", "pull", "-q")
     return path
