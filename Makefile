@@ -40,7 +40,7 @@ pull: remote
 repro: pull
 	$(DVC) repro
 
-# Everything, the smoke DAG included (about 11.5 minutes on 2 cores).
+# Everything, the smoke DAG included (about 17 minutes on 2 cores).
 test: pull
 	$(BIN)/python -m pytest
 
