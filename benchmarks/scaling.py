@@ -16,7 +16,6 @@ alone on the machine, after `make pull`:
 import argparse
 import json
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,12 +23,12 @@ import time
 from pathlib import Path
 
 import numpy as np
+import yaml
 
-from tagbench import baselines, data, params, text
+from tagbench import baselines, data, params
 from tagbench.artifacts import SCALING_MD
 from tagbench.io import read_json, write_json, write_text
 from tagbench.seeding import seed_everything
-from tagbench.weights import class_weights
 
 SIZES = [1_400, 5_000, 10_000, 20_000, 43_410]
 PRESET = "params.goemotions.yaml"
@@ -40,8 +39,8 @@ WATCHED = 200  # dev rows a neural baseline evaluates after its epoch (a small f
 
 
 def settings(name):
-    """params.yaml with the GoEmotions preset, this baseline's budget lifted, one epoch."""
-    p = params.merge(params.load(), params.read_yaml(PRESET))
+    """The scratch folder's params (GoEmotions), this baseline's budget lifted, one epoch."""
+    p = params.load()
     section = dict(p[name], max_train_rows=0)
     if "num_epochs" in section:
         section.update(num_epochs=1, patience=1)
@@ -52,28 +51,15 @@ def one(name, rows):
     """Train one baseline on `rows` train rows; print its measurements as one JSON line."""
     p = settings(name)
     seed_everything(p["seed"])
-    read, vocabulary, _ = data.read_dataset(p["dataset"])
-    records, classes, _ = data.preprocess(read, vocabulary, p["data"], p["text"], p["seed"])
-    train = [r for r in records if r["split"] == "train"]
-    write_json(data.VOCABULARY, {c: vocabulary[c] for c in classes})  # what rule-based reads
-    write_json(data.CLASS_WEIGHTS, class_weights(data.Dataset(train, classes).y, classes,
-                                                 p["class_weights"]["formula"]))  # neural
-    model = baselines.build(name, p, classes)
-    keep = np.sort(np.random.default_rng(p["seed"]).choice(len(train), min(rows, len(train)),
-                                                           replace=False))
-
-    def dataset(chosen):
-        if model.input == "stemmed":
-            chosen = [{**r, "text": text.stem(r["text"])} for r in chosen]
-        return data.Dataset(chosen, classes, model.input)
-
-    train = dataset([train[i] for i in keep])
-    dev = [r for r in records if r["split"] == "val"]
+    model = baselines.build(name, p, data.load_classes())
+    form = model.input
+    train = baselines.within_budget(name, data.load_split("train", form), rows, p["seed"], form)
+    dev = data.load_split("val", form)
     start = time.perf_counter()
-    baselines.fit(model, train, dataset(dev[:WATCHED]))
+    baselines.fit(model, train, data.Dataset(dev.records[:WATCHED], dev.classes, form))
     seconds = time.perf_counter() - start
     start = time.perf_counter()
-    model.predict_scores(dataset(dev[:PREDICTED]).texts)
+    model.predict_scores(dev.texts[:PREDICTED])
     throughput = PREDICTED / (time.perf_counter() - start)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"rows": len(train), "seconds": seconds, "peak_mb": peak_mb,
@@ -90,13 +76,17 @@ def exponent(points):
 
 
 def scratch():
-    """A work folder for the runs (their processed files must not touch the workspace's):
-    the params files, and the raw data linked."""
+    """A work folder for the runs, so that nothing touches the workspace's outputs: params.yaml
+    with the GoEmotions preset, the raw data linked, and the pipeline's own first stages
+    (preprocess, stem, split, class_weights) run there once, for every run to read."""
     folder = Path(tempfile.mkdtemp(prefix="tagbench-scaling-"))
-    for name in ("params.yaml", PRESET):
-        shutil.copy(name, folder / name)
+    merged = params.merge(params.load(), params.read_yaml(PRESET))
+    (folder / "params.yaml").write_text(yaml.safe_dump(merged, sort_keys=False))
     (folder / "data").mkdir()
     (folder / "data" / "raw").symlink_to(Path("data/raw").resolve())
+    for stage in ("preprocess", "stem", "split", "class_weights"):
+        subprocess.run([sys.executable, str(Path(f"stages/{stage}.py").resolve())], cwd=folder,
+                       check=True, capture_output=True)
     return folder
 
 

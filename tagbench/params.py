@@ -9,7 +9,6 @@ import json
 import re
 from pathlib import Path
 
-import yaml
 from ruamel.yaml import YAML, YAMLError
 
 from tagbench import checks, configs, registry
@@ -163,33 +162,32 @@ def merge(base, overrides, prefix=""):
 
 def set_flag(key, values):
     """The `dvc exp run` flags setting key to one value, or to each of a list of values (DVC
-    queues one experiment per value): ["-S", "key=a,b"]."""
-    text = ",".join(yaml.safe_dump(v, default_flow_style=True).removesuffix("\n...\n").strip()
-                    for v in values)
-    return ["-S", f"{key}={text}"]
+    queues one experiment per value): ["-S", "key=a,b"], each value in DVC's (Hydra's)
+    override grammar and without spaces, so that `dvc exp run $(tagbench preset F)` splits
+    the arguments where it should."""
+    return ["-S", f"{key}={','.join(hydra_value(v) for v in values)}"]
 
 
 def set_flags(preset_path):
-    """`dvc exp run` arguments (-S key=value ...) that apply a params preset file; a list or
-    mapping without spaces, so that `dvc exp run $(tagbench preset F)` splits the arguments
-    where it should."""
+    """`dvc exp run` arguments (-S key=value ...) that apply a params preset file."""
     preset, current = read_yaml(preset_path) or {}, load()
     try:
         validate(merge(current, preset))
     except TagbenchError as e:
         raise TagbenchError(f"{preset_path}: {e}") from None
     return [flag for key, value in flatten(preset, like=current).items()
-            for flag in (["-S", f"{key}={hydra_value(value)}"]
-                         if isinstance(value, (dict, list)) else set_flag(key, [value]))]
+            for flag in set_flag(key, [value])]
 
 
 def hydra_value(value):
-    """A list or mapping in the override grammar `dvc exp run -S` parses (Hydra's), without
-    spaces: {train:train.tsv,val:dev.tsv}, [text,labels]."""
+    """One value as `-S` reads it: {train:train.tsv,val:dev.tsv}, [text,labels], 5e-05,
+    null; a string quoted when it would read as something else (a number, true, a space)."""
     if isinstance(value, dict):
         return "{" + ",".join(f"{k}:{hydra_value(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list):
         return "[" + ",".join(hydra_value(v) for v in value) + "]"
-    if isinstance(value, str):
-        return value if re.fullmatch(r"[\w./-]+", value) else "'" + value.replace("'", "\\'") + "'"
-    return json.dumps(value)  # numbers, true/false, null
+    if not isinstance(value, str):
+        return json.dumps(value)  # numbers, true/false, null
+    plain = re.fullmatch(r"[A-Za-z_][\w./-]*", value) and \
+        value.lower() not in ("true", "false", "null", "nan", "inf")
+    return value if plain else "'" + value.replace("'", "\\'") + "'"
