@@ -11,8 +11,8 @@ export DVC_NO_ANALYTICS := 1
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install remote pull repro test test-fast lint bench ci reproduce-lesson plots compare tune \
-	noise compare-versions goemotions
+.PHONY: install remote pull repro test test-fast test-integration lint bench ci reproduce-lesson \
+	plots compare tune noise drift compare-versions goemotions
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || python3 -m venv $(VENV)
@@ -40,13 +40,17 @@ pull: remote
 repro: pull
 	$(DVC) repro
 
-# Everything, the smoke DAG included (about 17 minutes on 2 cores).
+# Every test but the integration ones, the smoke DAG included (under 8 minutes on 2 cores).
 test: pull
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not integration" --durations=15
 
 # The inner loop: unit tests on small real data, no DVC runs, no full-data training (~20 s).
 test-fast: pull
 	$(BIN)/python -m pytest -m "not slow"
+
+# DVC integration and the lesson's table on its full data: what CI runs after `make test`.
+test-integration: pull
+	$(BIN)/python -m pytest -m integration --durations=10
 
 lint: install
 	$(BIN)/ruff check .
@@ -69,14 +73,21 @@ compare: install
 	$(BIN)/tagbench compare $(REV) workspace
 	$(DVC) exp show --md --only-changed --drop 'Created|State|Executor'
 
-# The noise floor: every baseline retrained under 5 model seeds and 3 split seeds, as one DVC
-# experiment in a temporary copy (25 minutes on 2 cores); the result is kept in git as
-# reports/noise_floor.json and .md, which `tagbench compare` and CI read.
+# The seed floor: every baseline (or BASELINES=[a,b], whose rows alone are replaced) retrained
+# under 5 model seeds and 3 split seeds, as one DVC experiment in a temporary copy (25 minutes
+# on 2 cores); kept in git as reports/noise_floor.json and .md, which `tagbench compare` reads.
+BASELINES ?= null
 noise: pull
 	name=noise-$$(date +%Y%m%d-%H%M%S) && \
 	$(DVC) exp run --temp -n $$name -S 'noise.seeds=[1,2,3,4,5]' -S 'noise.split_seeds=[1,2,3]' \
-		noise && \
+		-S 'noise.baselines=$(BASELINES)' noise && \
 	$(BIN)/tagbench noise-floor $$name
+
+# The float-path floor: every baseline rebuilt under other CPU float paths (tagbench/float_drift.py),
+# one DVC experiment of HEAD each, and compared with HEAD's committed run; kept in git as
+# reports/float_drift.json and .md, which `tagbench compare` reads. Commit first.
+drift: pull
+	$(BIN)/tagbench float-drift
 
 # The whole pipeline on another data version (default v2) as a DVC experiment in a temporary
 # copy (5 minutes on 2 cores), kept as the git branch data-<version>-<date>, then

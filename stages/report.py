@@ -23,7 +23,8 @@ def measure(name, measured, truth, texts, config):
            "latency_ms": latency_ms, "throughput": throughput,
            "size_mb": report.folder_mb(artifacts.model_dir(name)),
            "parameters": int(tagger.model.num_parameters()),
-           "train_seconds": meta["train_seconds"], "train_rows": meta["train_rows"]}
+           "train_rows": meta["train_rows"],
+           **read_json(artifacts.training_time_path(name))}
     behavior = read_json(artifacts.behavior_path(name))
     row["behavior_pass"] = behavior["all"]["pass_rate"]
     row["behavior"] = {kind: behavior[kind]["pass_rate"] for kind in BEHAVIOR_KINDS}

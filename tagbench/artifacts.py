@@ -5,6 +5,7 @@ models/<baseline>/model/         the artifact (model.json, weights) plus meta.js
 models/<baseline>/threshold.json the decision threshold chosen on val
 data/predictions/<baseline>/     val.npy and test.npy: scores (or 0/1 labels) per class
 dvclive/<baseline>/              its fit's log (neural: per epoch, training_curves.png)
+metrics/training/<baseline>.json how long its training took (measured, so never in the model)
 metrics/baselines/<baseline>.json its val and test metrics (what `dvc metrics show` lists)
 metrics/tags/<baseline>.json     each val and test project's true and predicted tags
 metrics/pr/<baseline>/<split>.json  its precision-recall curve
@@ -46,6 +47,7 @@ SCALING_MD = Path("benchmarks/results/scaling.md")  # benchmarks/scaling.py, kep
 CV = METRICS / "cv.json"
 NOISE = METRICS / "noise.json"
 NOISE_FLOOR = REPORTS / "noise_floor.json"  # the last opt-in noise run, kept in git
+FLOAT_DRIFT = REPORTS / "float_drift.json"  # `make drift`, kept in git beside it
 DATA_STATS = METRICS / "data.json"
 SPLIT_STATS = METRICS / "split.json"
 TAGS = METRICS / "tags"  # `tagbench compare` reads them
@@ -56,6 +58,7 @@ EXPLANATIONS = METRICS / "explanations"
 EXPLANATIONS_HTML = REPORTS / "explanations.html"
 PR = METRICS / "pr"
 LOGS = Path("dvclive")
+TRAINING_TIMES = METRICS / "training"
 
 
 def model_dir(name):
@@ -80,6 +83,10 @@ def pr_path(name, split):
 
 def training_log(name):
     return LOGS / name
+
+
+def training_time_path(name):
+    return TRAINING_TIMES / f"{name}.json"
 
 
 def training_curves_path(name):

@@ -16,6 +16,7 @@ from tagbench.artifacts import (
     predictions_path,
     training_curves_path,
     training_log,
+    training_time_path,
 )
 from tagbench.io import default_mode, read_json, save_array, write_json
 from tagbench.models import Run
@@ -54,9 +55,11 @@ def within_budget(name, train, max_rows, seed, form):
     return data.Dataset([train.records[i] for i in keep], train.classes, form)
 
 
-def save(name, model, train_seconds, text_params, train_rows):
+def save(name, model, text_params, train_rows):
     """Write the artifact into a hidden sibling folder, then rename it into place, so an
-    interrupted run never leaves a half-written model."""
+    interrupted run never leaves a half-written model. Nothing measured goes in (the
+    training time is written beside it, to artifacts.training_time_path): a model trained
+    twice is the same bytes twice, so nothing downstream of it re-runs."""
     directory = model_dir(name)
     directory.parent.mkdir(parents=True, exist_ok=True)
     partial = Path(tempfile.mkdtemp(dir=directory.parent, prefix=".model."))
@@ -66,8 +69,7 @@ def save(name, model, train_seconds, text_params, train_rows):
         write_json(partial / "meta.json", {
             "baseline": name, "model": registry.get(name).model, "input": model.input,
             "output": model.output, "default_threshold": model.default_threshold,
-            "classes": model.classes, "text": text_params,
-            "train_seconds": round(train_seconds, 3), "train_rows": train_rows})
+            "classes": model.classes, "text": text_params, "train_rows": train_rows})
         shutil.rmtree(directory, ignore_errors=True)
         os.replace(partial, directory)
     except BaseException:
@@ -101,7 +103,8 @@ def fit_and_predict(name, p):
         fit(model, splits["train"], splits["val"], log_as=member if member == name else None)
         seconds = time.perf_counter() - start
         if member == name:
-            save(name, model, seconds, p["text"], len(splits["train"]))
+            save(name, model, p["text"], len(splits["train"]))
+            write_json(training_time_path(name), {"train_seconds": round(seconds, 3)})
             model = load(name)[0]
             print(f"{name}: trained in {seconds:.1f} s")
         members[member] = model

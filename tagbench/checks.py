@@ -60,6 +60,7 @@ LIST = Check(list)
 POSITIVE = Num(0, open_low=True)
 SHARE = Num(0, 1, open_high=True)  # a probability or share in [0, 1)
 STR_OR_NULL = Check((str, type(None)), name="a string or null")
+LIST_OR_NULL = Check((list, type(None)), name="a list or null")
 INT_OR_NULL = Check((int, type(None)), name="an integer or null")
 
 

@@ -81,9 +81,10 @@ def cmd_compare(args):
         for line in failures:
             print(line, file=sys.stderr)
         if failures:
-            raise TagbenchError(f"{len(failures)} baseline(s) moved beyond their noise floor "
+            raise TagbenchError(f"{len(failures)} baseline(s) moved beyond what they are held to "
                                 f"between {args.a} and {args.b} (see above)")
-        print(f"every baseline of {args.b} reproduces {args.a} within its noise floor")
+        print(f"every baseline of {args.b} reproduces {args.a}: identical where exact, "
+              f"else within its floor")
 
 
 def cmd_published(args):
@@ -108,7 +109,8 @@ def cmd_versions(args):
 
 def cmd_noise_floor(args):
     """Keep a noise run's metrics/noise.json (from an experiment or revision) as the
-    committed noise floor: reports/noise_floor.json and .md (`make noise` calls it)."""
+    committed noise floor: reports/noise_floor.json and .md (`make noise` calls it). A run
+    that covered some baselines replaces their rows and keeps the others'."""
     from tagbench import compare, noise
 
     commit = compare.resolve(args.rev)
@@ -117,10 +119,28 @@ def cmd_noise_floor(args):
     if not result.get("baselines"):
         raise TagbenchError(f"{args.rev} has no noise run in {artifacts.NOISE}: run "
                             f"`make noise`")
-    source = f"{args.rev} ({commit[:10]})"
-    write_json(artifacts.NOISE_FLOOR, {"source": source, **result})
-    write_text(artifacts.NOISE_FLOOR.with_suffix(".md"), noise.markdown(result, source))
+    kept = read_json(artifacts.NOISE_FLOOR) if artifacts.NOISE_FLOOR.exists() else None
+    result = noise.merge(kept, result, f"{args.rev} ({commit[:10]})")
+    write_json(artifacts.NOISE_FLOOR, result)
+    write_text(artifacts.NOISE_FLOOR.with_suffix(".md"), noise.markdown(result))
     print(f"wrote {artifacts.NOISE_FLOOR} and its .md")
+
+
+def cmd_float_drift(args):
+    """Rebuild every baseline under other float paths (DVC experiments of HEAD) and keep how
+    far each moved as reports/float_drift.json and .md (`make drift` calls it)."""
+    from tagbench import float_drift
+
+    float_drift.measure(args.paths or tuple(float_drift.PATHS), args.of)
+    print(f"wrote {artifacts.FLOAT_DRIFT} and its .md")
+
+
+def cmd_float_path(args):
+    """Print one float path's environment: `env $(tagbench float-path) dvc repro` rebuilds as
+    CI's simulated second machine does."""
+    from tagbench import float_drift
+
+    print(float_drift.environment(args.path or float_drift.SECOND_MACHINE))
 
 
 def cmd_preset(args):
@@ -263,6 +283,7 @@ def first_line(func):
 
 MAINTAINER_COMMANDS = {  # the project's own upkeep: listed after what users run
     "check-lock": cmd_check_lock, "readme": cmd_readme, "noise-floor": cmd_noise_floor,
+    "float-drift": cmd_float_drift, "float-path": cmd_float_path,
     "tune": cmd_tune, "preset": cmd_preset, "lesson-report": cmd_lesson_report,
     "plots-template": cmd_plots_template}
 
@@ -311,8 +332,8 @@ def parser():
     compare.add_argument("b", nargs="?", default="workspace", help="the same (default workspace)")
     compare.add_argument("--resamples", type=positive_int, default=1000)
     compare.add_argument("--check", action="store_true",
-                         help="exit 2 when a deterministic baseline moved at all or a "
-                         "stochastic one beyond its seed noise floor (CI's reproduction check)")
+                         help="exit 2 when a baseline exact under every float path moved at "
+                         "all, or another beyond its floor (CI's reproduction check)")
     data_versions = command("dataset-versions", cmd_versions)
     data_versions.add_argument("a", help="the run on one data version (revision, experiment)")
     data_versions.add_argument("b", help="the run on the other")
@@ -328,6 +349,13 @@ def parser():
     command("readme", cmd_readme)
     command("noise-floor", cmd_noise_floor).add_argument(
         "rev", help="the experiment (or revision) that ran the noise stage")
+    drift = command("float-drift", cmd_float_drift)
+    drift.add_argument("paths", nargs="*", help="float paths to rebuild under (default: every one)")
+    drift.add_argument("--of", default="HEAD", help="use the rebuilds of this earlier commit, "
+                       "one whose pipeline computes what HEAD's does (default HEAD)")
+    command("float-path", cmd_float_path).add_argument(
+        "path", nargs="?", help="one of tagbench/float_drift.py's PATHS (default: the second "
+        "machine CI reproduces on)")
     tune = command("tune", cmd_tune)
     tune.add_argument("baseline")
     tune.add_argument("-j", "--jobs", type=positive_int, default=1,

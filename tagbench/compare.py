@@ -10,9 +10,10 @@ both); otherwise it says so and compares independent resamples over the classes 
 
 import json
 import subprocess
+from collections import namedtuple
 from pathlib import Path
 
-from tagbench import artifacts, metrics
+from tagbench import artifacts, float_drift, metrics
 from tagbench.errors import TagbenchError
 from tagbench.io import read_json
 
@@ -64,7 +65,7 @@ def tag_files(rev, commit):
     return found
 
 
-def noise_floors(path=artifacts.NOISE_FLOOR):
+def seed_floors(path=artifacts.NOISE_FLOOR):
     """{baseline: how far its test macro F1 moved under model seeds alone (max - min)}, from
     the last `make noise` run kept in git; {} before there is one."""
     if not Path(path).exists():
@@ -74,6 +75,28 @@ def noise_floors(path=artifacts.NOISE_FLOOR):
         if row.get("seed"):
             floors[name] = row["seed"]["test"]["max"] - row["seed"]["test"]["min"]
     return floors
+
+
+Rule = namedtuple("Rule", "kind floor source")  # kind: exact, floor or unmeasured
+UNMEASURED = Rule("unmeasured", 0.0, "no floor measured")
+
+
+def rules(noise_path=artifacts.NOISE_FLOOR, drift_path=artifacts.FLOAT_DRIFT):
+    """{baseline: Rule}: what a reproduction of it, here or on another machine, is held to.
+    Exact under every float path (reports/float_drift.json): identity. Otherwise its floor,
+    the larger of its seed floor and its float-path floor. A baseline in neither file is
+    UNMEASURED (held to identity until `make drift` measures it)."""
+    seed, drift = seed_floors(noise_path), float_drift.floors(drift_path)
+    found = {}
+    for name in set(seed) | set(drift):
+        if name in drift and drift[name] is None:
+            found[name] = Rule("exact", 0.0, "exact under every float path")
+        elif name in drift:
+            found[name] = Rule("floor", *max((seed.get(name, 0.0), "seed"),
+                                             (drift[name], "float path")))
+        elif seed[name]:
+            found[name] = Rule("floor", seed[name], "seed; float path not measured")
+    return found
 
 
 def same_split(a, b):
@@ -112,15 +135,15 @@ def compare_baseline(a, b, resamples, seed):
             "paired": paired}
 
 
-def verdict(row, floor):
+def verdict(row, rule):
     """better, worse or within noise: the interval covers 0, or the difference is no larger
-    than the baseline's seed noise floor."""
+    than the baseline's floor."""
     if row["difference"] == 0:
         return "identical"
     if row["low"] <= 0 <= row["high"]:
         return "within noise"
-    if floor is not None and abs(row["difference"]) <= floor:
-        return "within noise (seed floor)"
+    if rule.kind == "floor" and abs(row["difference"]) <= rule.floor:
+        return f"within noise ({rule.source} floor)"
     return "better" if row["difference"] > 0 else "worse"
 
 
@@ -138,10 +161,11 @@ def split_note(a_files, b_files):
             f"unpaired (each side's own test projects resampled).")
 
 
-def compare(rev_a, rev_b, resamples=1000, seed=0, floors=None):
-    """{"note", "rows": [{baseline, a, b, difference, low, high, floor, verdict}]}, sorted by
-    baseline; baselines on one side only are listed as such."""
-    floors = noise_floors() if floors is None else floors
+def compare(rev_a, rev_b, resamples=1000, seed=0, held_to=None):
+    """{"note", "rows": [{baseline, a, b, difference, low, high, rule, verdict}]}, sorted by
+    baseline (rule: the Rule it is held to, from `rules()` unless held_to gives them);
+    baselines on one side only are listed as such."""
+    held_to = rules() if held_to is None else held_to
     a_files = tag_files(rev_a, resolve(rev_a))
     b_files = tag_files(rev_b, resolve(rev_b))
     rows = []
@@ -150,9 +174,16 @@ def compare(rev_a, rev_b, resamples=1000, seed=0, floors=None):
             rows.append({"baseline": name, "only_in": rev_a if name in a_files else rev_b})
             continue
         row = {"baseline": name, **compare_baseline(a_files[name], b_files[name], resamples,
-                                                    seed), "floor": floors.get(name)}
-        rows.append({**row, "verdict": verdict(row, row["floor"])})
+                                                    seed), "rule": held_to.get(name, UNMEASURED)}
+        rows.append({**row, "verdict": verdict(row, row["rule"])})
     return {"a": rev_a, "b": rev_b, "note": split_note(a_files, b_files), "rows": rows}
+
+
+def held_to(rule):
+    """The rule in words, for the table's column."""
+    if rule.kind == "floor":
+        return f"floor {rule.floor:.4f} ({rule.source})"
+    return f"identity ({rule.source})"
 
 
 def markdown(result):
@@ -161,35 +192,37 @@ def markdown(result):
     lines = [f"## tagbench compare {a} {b}: test macro F1", ""]
     if result["note"]:
         lines += [result["note"], ""]
-    lines += [f"| baseline | {a} | {b} | {b} - {a} | 95% CI of the difference | seed noise "
-              f"floor | verdict |", "|---|---|---|---|---|---|---|"]
+    lines += [f"| baseline | {a} | {b} | {b} - {a} | 95% CI of the difference | held to "
+              f"| verdict |", "|---|---|---|---|---|---|---|"]
     for r in result["rows"]:
         if "only_in" in r:
             lines.append(f"| {r['baseline']} | | | | | | only in {r['only_in']} |")
             continue
-        floor = "" if r["floor"] is None else f"{r['floor']:.4f}"
         lines.append(f"| {r['baseline']} | {r['a']:.4f} | {r['b']:.4f} "
                      f"| {r['difference']:+.4f} | [{r['low']:+.4f}, {r['high']:+.4f}] "
-                     f"| {floor} | {r['verdict']} |")
+                     f"| {held_to(r['rule'])} | {r['verdict']} |")
     return "\n".join(lines) + "\n"
 
 
 def reproduction_failures(result):
-    """Lines for the baselines whose reproduction moved too far: a deterministic one (seed
-    floor 0, or none measured) by anything, a stochastic one beyond its seed noise floor."""
+    """Lines for the baselines whose reproduction moved too far: one held to identity by
+    anything, one held to a floor beyond it."""
     failures = []
     for r in result["rows"]:
         if "only_in" in r:
             failures.append(f"{r['baseline']}: only in {r['only_in']}: run `dvc repro` and "
                             f"commit metrics/")
             continue
-        floor = r["floor"] or 0.0
-        if abs(r["difference"]) > floor + 1e-12:
-            kind = "stochastic, seed floor" if floor else "deterministic, so it must match"
-            failures.append(
-                f"{r['baseline']}: test macro F1 {r['a']:.6f} committed, {r['b']:.6f} "
-                f"reproduced ({r['difference']:+.6f}; {kind} {floor:.4f}): find what changed "
-                f"with `dvc status` and `git diff`; if the change is meant, run `dvc repro` "
-                f"and commit dvc.lock and metrics/, or re-measure the floor with `make noise`")
+        rule = r["rule"]
+        if abs(r["difference"]) <= rule.floor + 1e-12:
+            continue
+        remedy = {"exact": "it is exact under every float path, so no machine explains it",
+                  "unmeasured": "measure its floors with `make noise` and `make drift`",
+                  "floor": "if the floor is too low, re-measure it with `make noise` or "
+                           "`make drift`"}[rule.kind]
+        failures.append(
+            f"{r['baseline']}: test macro F1 {r['a']:.6f} committed, {r['b']:.6f} "
+            f"reproduced ({r['difference']:+.6f}; held to {held_to(rule)}): find what "
+            f"changed with `dvc status` and `git diff`; if the change is meant, run `dvc "
+            f"repro` and commit dvc.lock and metrics/; {remedy}")
     return failures
-

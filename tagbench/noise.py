@@ -39,6 +39,11 @@ def run(name, p, splits):
     return {"val": round(f1["val"], 6), "test": round(f1["test"], 6)}
 
 
+def baselines(p):
+    """The baselines a noise run covers: noise.baselines, or every baseline when it is null."""
+    return p["baselines"] if p["noise"]["baselines"] is None else p["noise"]["baselines"]
+
+
 def noise_floor(p):
     """{"seeds", "split_seeds", "baselines": {name: {"seed": spread, "split_seed": spread,
     "seconds"}}}; empty when no seed is asked for."""
@@ -48,7 +53,7 @@ def noise_floor(p):
         return result
     committed = read_json(data.SPLITS)
     other_splits = {s: split_for(p, s) for s in split_seeds}
-    for name in p["noise"]["baselines"]:
+    for name in baselines(p):
         start = time.perf_counter()
         by_seed = [{"seed": s, **run(name, {**p, "seed": s}, committed)} for s in seeds]
         by_split = [{"split_seed": s, **run(name, p, other_splits[s])} for s in split_seeds]
@@ -62,14 +67,22 @@ def noise_floor(p):
     return result
 
 
-def markdown(result, source):
+def merge(kept, result, source):
+    """The committed floor (kept, or None) with one run's rows in place of its baselines';
+    every row says which run it came from."""
+    rows = {} if kept is None else {name: {"source": kept.get("source"), **row}
+                                    for name, row in kept["baselines"].items()}
+    rows.update({name: {**row, "source": source} for name, row in result["baselines"].items()})
+    return {"seeds": result["seeds"], "split_seeds": result["split_seeds"], "baselines": rows}
+
+
+def markdown(result):
     """The noise table for reports/noise_floor.md and the README."""
     lines = [f"Every baseline retrained under model seeds {result['seeds']} on the committed "
              f"split, and under split seeds {result['split_seeds']} (model seed fixed), "
-             f"threshold chosen on val each time; from `{source}`. Macro F1: mean ± std "
-             f"[min, max].", "",
+             f"threshold chosen on val each time. Macro F1: mean ± std [min, max].", "",
              "| baseline | model seeds: val | model seeds: test | split seeds: val | "
-             "split seeds: test | seconds |", "|---|---|---|---|---|---|"]
+             "split seeds: test | seconds | from |", "|---|---|---|---|---|---|---|"]
 
     def cell(stats):
         return f"{stats['mean']:.3f} ± {stats['std']:.3f} [{stats['min']:.3f}, {stats['max']:.3f}]"
@@ -77,5 +90,6 @@ def markdown(result, source):
     for name, row in result["baselines"].items():
         cells = [cell(row[kind][s]) if row[kind] else "" for kind in ("seed", "split_seed")
                  for s in ("val", "test")]
-        lines.append(f"| {name} | {' | '.join(cells)} | {row['seconds']:.0f} |")
+        lines.append(f"| {name} | {' | '.join(cells)} | {row['seconds']:.0f} "
+                     f"| `{row['source']}` |")
     return "\n".join(lines) + "\n"

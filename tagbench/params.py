@@ -15,6 +15,7 @@ from tagbench import checks, configs, registry
 from tagbench.checks import (
     BOOL,
     LIST,
+    LIST_OR_NULL,
     PARAMS_FILE,
     POSITIVE,
     STR,
@@ -60,7 +61,7 @@ SCHEMA = {
         "folds": Int(1),
     },
     "cv": {"baselines": LIST},
-    "noise": {"seeds": LIST, "split_seeds": LIST, "baselines": LIST},
+    "noise": {"seeds": LIST, "split_seeds": LIST, "baselines": LIST_OR_NULL},
     "class_weights": {"formula": Choice("inverse", "balanced", "sqrt_ratio")},
     "baselines": LIST,
     **{name: configs.schema(entry.config) for name, entry in registry.BASELINES.items()},
@@ -80,7 +81,7 @@ def validate(params):
     checks.validate(params, SCHEMA)
     check_dataset(params["dataset"])
     for key in BASELINE_LISTS:
-        for name in dotted(params, key):
+        for name in dotted(params, key) or []:
             if name not in registry.BASELINES:
                 raise TagbenchError(f"{PARAMS_FILE}: {key} names an unknown baseline "
                                     f"{name!r}; known: {', '.join(registry.BASELINES)}")

@@ -10,6 +10,7 @@ import numpy as np
 from tagbench import lesson
 from tagbench.artifacts import (
     DATASET_VERSIONS,
+    FLOAT_DRIFT,
     GOEMOTIONS_MD,
     NOISE_FLOOR,
     SCALING_MD,
@@ -66,6 +67,7 @@ README_COPIES = {  # block -> the generated report it copies, what builds it, th
     "goemotions": (GOEMOTIONS_MD, "make goemotions", "README.md"),
     "scaling": (SCALING_MD, "python benchmarks/scaling.py", "README.md"),
     "noise": (NOISE_FLOOR.with_suffix(".md"), "make noise", "docs/comparing.md"),
+    "drift": (FLOAT_DRIFT.with_suffix(".md"), "make drift", "docs/comparing.md"),
     "versions": (DATASET_VERSIONS, "make compare-versions", "docs/comparing.md"),
 }
 HEAD_ONLY = {"goemotions"}  # copied up to their first section; the rest stays in the report

@@ -2,6 +2,7 @@ import os
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -152,3 +153,13 @@ def restore(root):
     the DVC cache."""
     sh(root, "git", "checkout", "params.yaml", "dvc.lock", "metrics", "dvclive", "reports")
     sh(root, "dvc", "checkout", "-f")
+
+
+@contextmanager
+def restored(root):
+    """Run the block on the smoke DAG, then restore it, even when an assertion failed, so
+    that one failing test cannot leave the next a changed DAG."""
+    try:
+        yield root
+    finally:
+        restore(root)

@@ -16,6 +16,7 @@ def dvc_outs():
 def baseline_paths(name):
     return {artifacts.model_dir(name), artifacts.threshold_path(name),
             artifacts.predictions_path(name, "val").parent, artifacts.training_log(name),
+            artifacts.training_time_path(name),
             artifacts.metrics_path(name), artifacts.tags_path(name),
             artifacts.pr_path(name, "val"), artifacts.pr_path(name, "test"),
             artifacts.per_class_path(name), artifacts.pr_figure_path(name),

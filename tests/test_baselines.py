@@ -122,17 +122,19 @@ def test_save_renames_a_complete_artifact_into_place(tmp_path, monkeypatch):
 
     monkeypatch.chdir(tmp_path)
     model = RandomTagger(["a", "b"], config_of("random_uniform")).fit([], np.zeros((2, 2)))
-    baselines.save("random_uniform", model, 0.1, {"lower": True, "stopwords": True}, 2)
+    baselines.save("random_uniform", model, {"lower": True, "stopwords": True}, 2)
     first = artifacts.model_dir("random_uniform")
     assert sorted(p.name for p in first.iterdir()) == ["meta.json", "model.json"]
+    saved = {p.name: p.read_bytes() for p in first.iterdir()}
+    baselines.save("random_uniform", model, {"lower": True, "stopwords": True}, 2)
+    assert {p.name: p.read_bytes() for p in first.iterdir()} == saved  # nothing measured
 
     class Broken(RandomTagger):
         def save(self, directory):
             raise KeyboardInterrupt  # interrupted halfway
 
     with pytest.raises(KeyboardInterrupt):
-        baselines.save("random_uniform", Broken(["a", "b"], config_of("random_uniform")), 0.1, {},
-                           2)
+        baselines.save("random_uniform", Broken(["a", "b"], config_of("random_uniform")), {}, 2)
     assert sorted(p.name for p in first.iterdir()) == ["meta.json", "model.json"]  # untouched
     assert [p.name for p in first.parent.iterdir()] == ["model"]  # no partial folder left
     umask = os.umask(0)

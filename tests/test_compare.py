@@ -6,7 +6,8 @@ import subprocess
 import numpy as np
 import pytest
 
-from tagbench import artifacts, compare
+from tagbench import artifacts, compare, float_drift
+from tagbench.compare import UNMEASURED, Rule
 from tagbench.errors import TagbenchError
 
 CLASSES = ["a", "b", "c"]
@@ -38,7 +39,7 @@ def test_paired_difference_of_the_same_predictions_is_exactly_zero(truth):
     same = tags_file(truth, noisy(truth, 0.1, 1))
     row = compare.compare_baseline(same, same, 200, 0)
     assert row["paired"] and row["difference"] == 0 and row["low"] == row["high"] == 0
-    assert compare.verdict(row, None) == "identical"
+    assert compare.verdict(row, UNMEASURED) == "identical"
 
 
 def test_paired_interval_is_narrower_than_unpaired_and_finds_a_real_gain(truth):
@@ -48,7 +49,7 @@ def test_paired_interval_is_narrower_than_unpaired_and_finds_a_real_gain(truth):
     shuffled = tags_file(truth[::-1], noisy(truth, 0.05, 2)[::-1], ids=list(range(1000, 1300)))
     unpaired = compare.compare_baseline(a, shuffled, 500, 0)
     assert paired["paired"] and not unpaired["paired"]
-    assert paired["low"] > 0 and compare.verdict(paired, None) == "better"
+    assert paired["low"] > 0 and compare.verdict(paired, UNMEASURED) == "better"
     assert paired["high"] - paired["low"] < unpaired["high"] - unpaired["low"]
 
 
@@ -68,25 +69,48 @@ def test_unpaired_uses_only_the_shared_classes(truth):
     assert not row["paired"] and row["low"] == row["high"] == 0  # "d" left out
 
 
-@pytest.mark.parametrize("difference, low, high, floor, expected", [
-    (0.02, -0.01, 0.05, None, "within noise"),
-    (0.02, 0.01, 0.03, 0.025, "within noise (seed floor)"),
-    (0.02, 0.01, 0.03, 0.01, "better"),
-    (-0.02, -0.03, -0.01, None, "worse"),
+EXACT = Rule("exact", 0.0, "exact under every float path")
+
+
+@pytest.mark.parametrize("difference, low, high, rule, expected", [
+    (0.02, -0.01, 0.05, UNMEASURED, "within noise"),
+    (0.02, 0.01, 0.03, Rule("floor", 0.025, "seed"), "within noise (seed floor)"),
+    (0.02, 0.01, 0.03, Rule("floor", 0.025, "float path"), "within noise (float path floor)"),
+    (0.02, 0.01, 0.03, Rule("floor", 0.01, "seed"), "better"),
+    (0.02, 0.01, 0.03, EXACT, "better"),
+    (-0.02, -0.03, -0.01, UNMEASURED, "worse"),
 ])
-def test_verdicts(difference, low, high, floor, expected):
+def test_verdicts(difference, low, high, rule, expected):
     row = {"difference": difference, "low": low, "high": high}
-    assert compare.verdict(row, floor) == expected
+    assert compare.verdict(row, rule) == expected
 
 
-def test_reproduction_check_is_strict_for_deterministic_baselines():
-    rows = [{"baseline": "svm", "a": 0.6, "b": 0.6 + 1e-9, "difference": 1e-9, "floor": 0.0},
-            {"baseline": "cnn", "a": 0.65, "b": 0.64, "difference": -0.01, "floor": 0.02},
-            {"baseline": "gru", "a": 0.56, "b": 0.50, "difference": -0.06, "floor": 0.02},
-            {"baseline": "rules", "a": 0.5, "b": 0.5, "difference": 0.0, "floor": None}]
+def test_reproduction_check_holds_exact_baselines_to_identity_and_others_to_their_floor():
+    rows = [{"baseline": "svm", "a": 0.6, "b": 0.6 + 1e-9, "difference": 1e-9, "rule": EXACT},
+            {"baseline": "embed", "a": 0.62, "b": 0.618, "difference": -0.002,
+             "rule": Rule("floor", 0.004, "float path")},
+            {"baseline": "cnn", "a": 0.65, "b": 0.64, "difference": -0.01,
+             "rule": Rule("floor", 0.02, "seed")},
+            {"baseline": "gru", "a": 0.56, "b": 0.50, "difference": -0.06,
+             "rule": Rule("floor", 0.02, "seed")},
+            {"baseline": "new", "a": 0.5, "b": 0.49, "difference": -0.01, "rule": UNMEASURED},
+            {"baseline": "rules", "a": 0.5, "b": 0.5, "difference": 0.0, "rule": UNMEASURED}]
     failures = compare.reproduction_failures({"rows": rows})
-    assert [line.split(":")[0] for line in failures] == ["svm", "gru"]
-    assert "deterministic, so it must match" in failures[0] and "make noise" in failures[1]
+    assert [line.split(":")[0] for line in failures] == ["svm", "gru", "new"]
+    assert "held to identity (exact under every float path)" in failures[0]
+    assert "held to floor 0.0200 (seed)" in failures[1] and "make noise" in failures[1]
+    assert "`make drift`" in failures[2]
+
+
+def test_the_table_says_which_rule_each_baseline_was_held_to(truth):
+    same = tags_file(truth, noisy(truth, 0.1, 1))
+    row = {"baseline": "svm", **compare.compare_baseline(same, same, 100, 0), "rule": EXACT,
+           "verdict": "identical"}
+    floor = {**row, "baseline": "cnn", "rule": Rule("floor", 0.031, "seed")}
+    text = compare.markdown({"a": "HEAD", "b": "workspace", "note": None, "rows": [row, floor]})
+    assert "| held to | verdict |" in text
+    assert "| identity (exact under every float path) | identical |" in text
+    assert "| floor 0.0310 (seed) | identical |" in text
 
 
 def git(cwd, *args):
@@ -105,9 +129,53 @@ def test_unknown_revision_and_a_revision_without_tags_are_one_line(tmp_path, mon
     assert list(tmp_path.iterdir()) == [tmp_path / ".git"]  # nothing written
 
 
-def test_noise_floors_are_the_seed_range_of_test_f1(tmp_path):
+def test_seed_floors_are_the_seed_range_of_test_f1(tmp_path):
     path = tmp_path / "floor.json"
     path.write_text('{"baselines": {"cnn": {"seed": {"test": {"min": 0.62, "max": 0.65}}},'
                     ' "svm": {"seed": {"test": {"min": 0.6, "max": 0.6}}}, "x": {"seed": null}}}')
-    assert compare.noise_floors(path) == pytest.approx({"cnn": 0.03, "svm": 0.0})
-    assert compare.noise_floors(tmp_path / "missing.json") == {}
+    assert compare.seed_floors(path) == pytest.approx({"cnn": 0.03, "svm": 0.0})
+    assert compare.seed_floors(tmp_path / "missing.json") == {}
+
+
+def outcome(**baselines):
+    """outcome()'s shape: {baseline: (predictions hash, test F1)}."""
+    return {n: {"predictions": h, "test": f1} for n, (h, f1) in baselines.items()}
+
+
+def test_float_drift_finds_the_exact_baselines_and_the_largest_change_of_the_others():
+    reference = outcome(svm=("s", 0.677), embed=("e", 0.6253), cnn=("c", 0.643))
+    runs = {"aten": outcome(svm=("s", 0.677), embed=("e2", 0.6221), cnn=("c2", 0.650)),
+            "mkl": outcome(svm=("s", 0.677), embed=("e3", 0.6260), cnn=("c", 0.643))}
+    drift = float_drift.drift(reference, runs)
+    assert drift["svm"]["exact"] and drift["svm"]["floor"] == 0
+    assert not drift["embed"]["exact"] and drift["embed"]["floor"] == pytest.approx(0.0032)
+    assert drift["cnn"]["paths"]["mkl"]["same"] and not drift["cnn"]["exact"]
+    assert drift["cnn"]["floor"] == pytest.approx(0.007)
+    text = float_drift.markdown({"reference": "0" * 40, "env": {"aten": {"A": "1"},
+                                 "mkl": {"M": "2"}}, "baselines": drift})
+    assert "| svm | = | = | yes | 0.0000 |" in text
+    assert "| embed | -0.0032 | +0.0007 | no | 0.0032 |" in text
+
+
+def test_each_baseline_is_held_to_identity_or_the_larger_of_its_floors(tmp_path):
+    noise, drift = tmp_path / "noise.json", tmp_path / "drift.json"
+    noise.write_text('{"baselines": {"cnn": {"seed": {"test": {"min": 0.62, "max": 0.65}}},'
+                     ' "rf": {"seed": {"test": {"min": 0.60, "max": 0.61}}},'
+                     ' "embed": {"seed": {"test": {"min": 0.6, "max": 0.6}}},'
+                     ' "svm": {"seed": {"test": {"min": 0.6, "max": 0.6}}}}}')
+    drift.write_text('{"baselines": {"cnn": {"exact": false, "floor": 0.01},'
+                     ' "embed": {"exact": false, "floor": 0.004},'
+                     ' "svm": {"exact": true, "floor": 0.0}}}')
+    rules = compare.rules(noise, drift)
+    assert rules["cnn"] == Rule("floor", pytest.approx(0.03), "seed")
+    assert rules["embed"] == Rule("floor", 0.004, "float path")
+    assert rules["svm"].kind == "exact"
+    assert rules["rf"] == Rule("floor", pytest.approx(0.01), "seed; float path not measured")
+    assert compare.rules(tmp_path / "none.json", tmp_path / "none.json") == {}
+
+
+def test_the_float_path_environment_and_an_unknown_path():
+    assert float_drift.environment("aten-default") == "ATEN_CPU_CAPABILITY=default"
+    assert float_drift.SECOND_MACHINE in float_drift.PATHS
+    with pytest.raises(TagbenchError, match="unknown float path 'fast'; known: aten-default"):
+        float_drift.environment("fast")

@@ -8,7 +8,7 @@ import yaml
 from conftest import REPO, run_stage
 from tagbench import lesson, params
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
 
 

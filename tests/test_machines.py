@@ -8,7 +8,7 @@ import pytest
 
 from conftest import sh
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
 
 def machine(origin, store, path):

@@ -26,6 +26,8 @@ def test_repo_params_are_valid():
     ("embed_logreg.pooling", "max", "embed_logreg.pooling = 'max' must be one of"),
     ("cnn.new_knob", 1, "unknown param 'cnn.new_knob'"),
     ("baselines", ["cnn", "bert"], "baselines names an unknown baseline 'bert'"),
+    ("noise.baselines", ["bert"], "noise.baselines names an unknown baseline 'bert'"),
+    ("noise.baselines", "cnn", "noise.baselines = 'cnn' must be a list or null"),
     ("text.lower", "yes", "text.lower = 'yes' must be true or false"),
     ("data.newkey", 1, "unknown param 'data.newkey'"),
 ])
@@ -51,3 +53,27 @@ def test_values_written_by_dvc_exp_run_are_numbers(tmp_path):
     assert "lr: 5e-05" in text
     (tmp_path / "params.yaml").write_text(text)
     assert params.load(tmp_path / "params.yaml")["transformer"]["lr"] == 5e-05
+
+
+def test_a_noise_run_covers_every_baseline_unless_narrowed(workdir):
+    from tagbench import noise
+
+    p = params.load()
+    assert p["noise"]["baselines"] is None and noise.baselines(p) == p["baselines"]
+    assert "embed_logreg" in noise.baselines(p)
+    assert noise.baselines({**p, "noise": {**p["noise"], "baselines": ["cnn"]}}) == ["cnn"]
+
+
+def test_a_narrowed_noise_run_replaces_only_its_rows():
+    from tagbench import noise
+
+    row = {"seed": None, "split_seed": None, "seconds": 1.0}
+    kept = {"source": "old (1)", "seeds": [1], "split_seeds": [], "baselines": {
+        "cnn": row, "embed_logreg": row}}
+    run = {"seeds": [1, 2], "split_seeds": [3], "baselines": {"embed_logreg": {
+        **row, "seconds": 2.0}}}
+    merged = noise.merge(kept, run, "new (2)")
+    assert merged["baselines"]["cnn"] == {**row, "source": "old (1)"}
+    assert merged["baselines"]["embed_logreg"] == {**row, "seconds": 2.0, "source": "new (2)"}
+    assert merged["seeds"] == [1, 2]
+    assert "| embed_logreg |  |  |  |  | 2 | `new (2)` |" in noise.markdown(merged)
