@@ -92,8 +92,8 @@ def rules(noise_path=artifacts.NOISE_FLOOR, drift_path=artifacts.FLOAT_DRIFT):
         if name in drift and drift[name] is None:
             found[name] = Rule("exact", 0.0, "exact under every float path")
         elif name in drift:
-            found[name] = Rule("floor", *max((seed.get(name, 0.0), "seed"),
-                                             (drift[name], "float path")))
+            found[name] = Rule("floor", *max((drift[name], "float path"),
+                                             (seed.get(name, 0.0), "seed"), key=lambda f: f[0]))
         elif seed[name]:
             found[name] = Rule("floor", seed[name], "seed; float path not measured")
     return found
