@@ -91,7 +91,7 @@ def drift(reference, runs):
     result = {}
     for name, ref in sorted(reference.items()):
         paths = {path: {"test": run[name]["test"],
-                        "difference": round(run[name]["test"] - ref["test"], 6),
+                        "difference": run[name]["test"] - ref["test"],
                         "same": run[name]["predictions"] == ref["predictions"]}
                  for path, run in runs.items() if name in run}
         exact = all(p["same"] for p in paths.values())
