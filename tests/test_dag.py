@@ -215,16 +215,16 @@ def test_exp_run_on_v2(dag):
         assert metrics(dag, "tfidf_svm")["test"]["f1"] > 0
 
 
+@pytest.mark.integration
 def test_the_whole_dag_on_another_dataset_with_its_own_split(dag, tmp_path):
     """GoEmotions (TSV, label ids, its own split, no vocabulary, no behavioural cases) from its
-    preset, on a sample, through every stage of the four baselines the published report and
-    these assertions read (one epoch for the transformer); then its report against the
-    published numbers."""
+    preset, on a sample, through every stage; then its report against the published numbers.
+    (Narrowing `baselines` would leave the other baselines' tag files of the v1 run in the
+    experiment's metrics/, which the published report reads.)"""
     flags = sh(dag, "tagbench", "preset", "params.goemotions.yaml").stdout.split()
     with restored(dag):
         sh(dag, "dvc", "exp", "run", "-n", "goemotions-sample", *flags, "-S", "data.sample=3000",
-           "-S", "tfidf_knn.max_train_rows=1000", "-S", "transformer.num_epochs=1",
-           "-S", "baselines=[rule_based_unstemmed,tfidf_logreg,tfidf_knn,transformer]")
+           "-S", "tfidf_knn.max_train_rows=1000")
         stats = json.loads((dag / "metrics" / "data.json").read_text())
         assert stats["version"] == "goemotions" and stats["classes"] > 20
         splits = json.loads((dag / "data" / "splits.json").read_text())
@@ -269,9 +269,10 @@ def output_hashes(root):
 
 
 def trained(root):
-    """{train stage: {out path: md5}} of dvc.lock, the measured training time left out."""
-    return {stage: {o["path"]: o.get("md5") for o in entry["outs"]
-                    if not o["path"].startswith("metrics/training/")}
+    """{train stage: {out path: md5}} of dvc.lock's models and scores (the fit's log and its
+    training time are measured: they differ from run to run)."""
+    return {stage: {o["path"]: o["md5"] for o in entry["outs"]
+                    if o["path"].startswith(("models/", "data/predictions/"))}
             for stage, entry in lock_entries(root).items() if stage.startswith("train@")}
 
 
@@ -284,10 +285,11 @@ def test_forced_repro_is_byte_identical(dag):
     with restored(dag):
         forced = sh(dag, "dvc", "repro", "-f", "-s", "split", "train").stdout
         assert forced.count("Running stage 'train@") == len(models)
+        assert trained(dag) == models
         after = sh(dag, "dvc", "repro").stdout
-        assert [line for line in after.splitlines() if line.startswith("Running stage")] == [
-            "Running stage 'report':"]
-        assert trained(dag) == models and output_hashes(dag) == before
+        assert {line for line in after.splitlines() if line.startswith("Running stage")} <= {
+            "Running stage 'report':"}
+        assert output_hashes(dag) == before
 
 
 def test_interrupted_training_loses_nothing(dag):

@@ -118,6 +118,10 @@ class TfidfTagger(Tagger):
         return self.pipeline["tfidf"].idf_.size + learned
 
     def save(self, directory):
+        # stop_words_ is a set, pickled in an order that changes from process to process;
+        # scikit-learn keeps it for introspection only, so it goes, and the artifact is the
+        # same bytes each time it is trained
+        self.pipeline["tfidf"].stop_words_ = None
         joblib.dump(self.pipeline, f"{directory}/model.joblib")
         self.save_config(directory, train_nonzeros=self.train_nonzeros)
 
