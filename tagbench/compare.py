@@ -161,11 +161,11 @@ def split_note(a_files, b_files):
             f"unpaired (each side's own test projects resampled).")
 
 
-def compare(rev_a, rev_b, resamples=1000, seed=0, held_to=None):
+def compare(rev_a, rev_b, resamples=1000, seed=0, by_name=None):
     """{"note", "rows": [{baseline, a, b, difference, low, high, rule, verdict}]}, sorted by
-    baseline (rule: the Rule it is held to, from `rules()` unless held_to gives them);
+    baseline (rule: the Rule it is held to, from `rules()` unless by_name gives them);
     baselines on one side only are listed as such."""
-    held_to = rules() if held_to is None else held_to
+    by_name = rules() if by_name is None else by_name
     a_files = tag_files(rev_a, resolve(rev_a))
     b_files = tag_files(rev_b, resolve(rev_b))
     rows = []
@@ -174,7 +174,7 @@ def compare(rev_a, rev_b, resamples=1000, seed=0, held_to=None):
             rows.append({"baseline": name, "only_in": rev_a if name in a_files else rev_b})
             continue
         row = {"baseline": name, **compare_baseline(a_files[name], b_files[name], resamples,
-                                                    seed), "rule": held_to.get(name, UNMEASURED)}
+                                                    seed), "rule": by_name.get(name, UNMEASURED)}
         rows.append({**row, "verdict": verdict(row, row["rule"])})
     return {"a": rev_a, "b": rev_b, "note": split_note(a_files, b_files), "rows": rows}
 
