@@ -1,3 +1,9 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -113,6 +119,35 @@ def test_tfidf_save_load_same_scores(tmp_path, small):
     loaded = TfidfTagger.load(tmp_path)
     assert np.array_equal(loaded.predict_scores(test.texts), model.predict_scores(test.texts))
     assert loaded.num_parameters() == model.num_parameters() > model.train_nonzeros > 0
+
+
+FIT_AND_SAVE = """
+import json, os, sys
+import numpy as np
+sys.path.insert(0, sys.argv[1])
+from test_baselines import tfidf
+from tagbench.models.tfidf import TfidfTagger
+name, folder = sys.argv[2], sys.argv[3]
+texts, y, classes = json.load(open(folder + "/train.json"))
+np.random.seed(0)
+os.makedirs(folder + "/" + name, exist_ok=True)
+TfidfTagger(classes, tfidf(name), n_jobs=2).fit(texts, np.array(y)).save(folder + "/" + name)
+"""
+
+
+@pytest.mark.slow
+def test_tfidf_artifact_is_the_same_bytes_in_another_process(tmp_path, small):
+    """Saved twice from two processes with different string hashes and memory layouts
+    (two jobs allowed): a model retrained alike is the same file, so DVC sees no change."""
+    train, _, name = *small, "tfidf_svm"
+    (tmp_path / "train.json").write_text(json.dumps([train.texts, train.y.tolist(),
+                                                     train.classes]))
+    saved = []
+    for hash_seed in ("1", "2"):
+        subprocess.run([sys.executable, "-c", FIT_AND_SAVE, str(Path(__file__).parent), name,
+                        str(tmp_path)], check=True, env={**os.environ, "PYTHONHASHSEED": hash_seed})
+        saved.append({p.name: p.read_bytes() for p in (tmp_path / name).iterdir()})
+    assert saved[0] == saved[1]
 
 
 def test_save_renames_a_complete_artifact_into_place(tmp_path, monkeypatch):

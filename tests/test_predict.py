@@ -17,7 +17,7 @@ TAGBENCH = str(Path(sys.executable).parent / "tagbench")
 
 
 pytestmark = pytest.mark.slow  # they read the smoke DAG's trained baselines (conftest.dag)
-NAMES = ["tfidf_svm", "rule_based_stemmed", "rnn", "transformer", "embed_logreg"]
+NAMES = ["tfidf_svm", "rule_based_stemmed", "cnn", "transformer", "embed_logreg"]
 
 
 def tagbench(root, *args, stdin=None):

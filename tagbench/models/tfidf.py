@@ -21,10 +21,13 @@ def vectorizer(c):
 
 
 def classifier(c, random_state, n_jobs=1):
-    """The scikit-learn estimator a TF-IDF config asks for."""
+    """The scikit-learn estimator a TF-IDF config asks for. One-vs-rest fits its tags one
+    after another: in worker processes, each fitted estimator would come back unpickled with
+    its own copies of shared strings, grouped by how joblib batched the jobs, and the saved
+    model would change bytes from run to run (in threads, LinearSVC's C-level RNG is shared)."""
     if c.classifier == "logreg":
         return OneVsRestClassifier(LogisticRegression(
-            C=c.C, class_weight=c.class_weight, max_iter=c.max_iter), n_jobs=n_jobs)
+            C=c.C, class_weight=c.class_weight, max_iter=c.max_iter))
     if c.classifier == "knn":
         return KNeighborsClassifier(n_neighbors=c.n_neighbors, weights=c.weights,
                                     metric=c.metric)
@@ -36,9 +39,9 @@ def classifier(c, random_state, n_jobs=1):
     if c.classifier == "gbm":
         return OneVsRestClassifier(GradientBoostingClassifier(
             n_estimators=c.n_estimators, learning_rate=c.learning_rate, max_depth=c.max_depth,
-            random_state=random_state), n_jobs=n_jobs)
+            random_state=random_state))
     return OneVsRestClassifier(LinearSVC(
-        C=c.C, class_weight=c.class_weight, random_state=random_state), n_jobs=n_jobs)
+        C=c.C, class_weight=c.class_weight, random_state=random_state))
 
 
 def _positive_column(probabilities):
@@ -118,10 +121,13 @@ class TfidfTagger(Tagger):
         return self.pipeline["tfidf"].idf_.size + learned
 
     def save(self, directory):
-        # stop_words_ is a set, pickled in an order that changes from process to process;
-        # scikit-learn keeps it for introspection only, so it goes, and the artifact is the
-        # same bytes each time it is trained
-        self.pipeline["tfidf"].stop_words_ = None
+        # Two attributes differ from process to process: stop_words_, a set pickled in hash
+        # order and kept for introspection only, and _stop_words_id, the memory address of
+        # the stop-word list, a cache of a check that is meaningless after loading. Both go,
+        # and the artifact is the same bytes each time the model is trained.
+        vectorizer = self.pipeline["tfidf"]
+        vectorizer.stop_words_ = None
+        vars(vectorizer).pop("_stop_words_id", None)
         joblib.dump(self.pipeline, f"{directory}/model.joblib")
         self.save_config(directory, train_nonzeros=self.train_nonzeros)
 
