@@ -40,13 +40,13 @@ pull: remote
 repro: pull
 	$(DVC) repro
 
-# Every test but the integration ones, the smoke DAG included (about 25 minutes on 2 cores).
+# Every test but the integration ones, the smoke DAG included (about 8 minutes on 2 cores).
 # CI runs them all in one session (one smoke DAG): make test TESTS="integration or not integration".
 TESTS ?= not integration
 test: pull
 	$(BIN)/python -m pytest -m "$(TESTS)" --durations=15
 
-# The inner loop: unit tests on small real data, no DVC runs, no full-data training (~20 s).
+# The inner loop: unit tests on small real data, no DVC runs, no full-data training (~45 s).
 test-fast: pull
 	$(BIN)/python -m pytest -m "not slow"
 

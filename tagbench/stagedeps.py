@@ -9,6 +9,7 @@ stage that names none may load any.
 """
 
 import ast
+import functools
 import shlex
 from pathlib import Path
 
@@ -30,6 +31,7 @@ def with_parents(module):
     return {".".join(parts[:i]) for i in range(1, len(parts) + 1)}
 
 
+@functools.cache  # every stage's closure walks the same files: parse each once
 def imported_modules(root, path):
     """The package's modules that one file imports anywhere in its source."""
     found = set()

@@ -96,6 +96,12 @@ def tiny_bert(directory):
     return directory
 
 
+@pytest.fixture(scope="session")
+def bert(tmp_path_factory):
+    """The tiny BERT's folder, made once per session."""
+    return str(tiny_bert(tmp_path_factory.mktemp("tiny-bert")))
+
+
 BIN = Path(sys.executable).parent
 NO_NETWORK = Path(__file__).parent / "nonet"  # its sitecustomize refuses sockets
 # The smoke DAG's baselines: one of each kind of model (every module under tagbench/models
@@ -129,7 +135,7 @@ def remote_url():
 
 
 @pytest.fixture(scope="session")
-def dag(tmp_path_factory):
+def dag(tmp_path_factory, bert):
     """The working tree's tracked and unignored files, committed to a fresh git repo, with
     small params, the raw data pulled and the whole DAG reproduced: built once, shared by the
     smoke and predict tests. A test that changes it puts the committed run back (restore)."""
@@ -139,9 +145,8 @@ def dag(tmp_path_factory):
         if (REPO / name).is_file():
             (root / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(REPO / name, root / name)
-    bert = tiny_bert(tmp_path_factory.mktemp("tiny-bert"))  # a local model: no download
-    set_params(root / "params.yaml", **SMALL, **{"transformer.model": str(bert),
-                                                  "embed_logreg.model": str(bert)})
+    set_params(root / "params.yaml", **SMALL, **{"transformer.model": bert,  # no download
+                                                  "embed_logreg.model": bert})
     sh(root, "git", "init", "-q")
     sh(root, "dvc", "remote", "modify", "--local", "store", "url", remote_url())
     sh(root, "git", "add", "-A")

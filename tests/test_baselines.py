@@ -18,7 +18,7 @@ TFIDF = {  # small versions of each TF-IDF baseline
     "tfidf_logreg": {"max_iter": 200},
     "tfidf_knn": {"n_neighbors": 5},
     "tfidf_rf": {"n_estimators": 20},
-    "tfidf_gbm": {"n_estimators": 10},
+    "tfidf_gbm": {"n_estimators": 3},
     "tfidf_svm": {},
 }
 

@@ -6,7 +6,7 @@ import sys
 import numpy as np
 import pytest
 
-from conftest import config_of, tiny_bert
+from conftest import config_of
 from tagbench.models import Run
 from tagbench.models.embeddings import EmbeddingTagger
 
@@ -15,11 +15,6 @@ TEXTS = ["graph neural nets", "image segmentation", "language models", "object d
          "node classification", "text generation", "image generation gan", "graph attention"]
 Y = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 1, 0], [1, 0, 0], [0, 0, 1], [0, 1, 1],
               [1, 0, 1]], dtype=np.uint8)
-
-
-@pytest.fixture(scope="module")
-def bert(tmp_path_factory):
-    return str(tiny_bert(tmp_path_factory.mktemp("tiny-bert")))
 
 
 def tagger(bert, **changes):
@@ -39,6 +34,7 @@ def test_embeddings_are_frozen_normalised_and_batch_independent(bert):
     assert not np.allclose(np.linalg.norm(raw, axis=1), 1)
 
 
+@pytest.mark.slow  # a fresh Python process that imports torch
 def test_fit_scores_and_reloads_without_transformers(bert, tmp_path):
     model = tagger(bert).fit(TEXTS, Y)
     scores = model.predict_scores(TEXTS)

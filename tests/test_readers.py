@@ -212,6 +212,7 @@ def test_a_preset_for_another_dataset_validates_and_keeps_mappings_whole():
     assert all(" " not in flag for flag in flags)  # `dvc exp run $(tagbench preset ...)`
 
 
+@pytest.mark.slow  # a fresh Python process that imports torch
 def test_the_stages_on_a_csv_dataset_with_its_own_split(workdir):
     """preprocess and split on a CSV with a split column: the split as given, a warning for a
     class a split lacks, a labels-file label in no row said; then a bad row loses nothing."""

@@ -1,17 +1,25 @@
 """Stage deps follow the imports: dvc.yaml against tagbench/stagedeps.py's reading of the code."""
 
+import pytest
+
 from conftest import REPO
 from tagbench.stagedeps import dvc_stages, mismatches
 
 
-def test_every_stage_depends_on_exactly_the_modules_it_imports():
-    wrong = mismatches(REPO, dvc_stages(REPO))
+@pytest.fixture(scope="module")
+def stages():
+    """dvc.yaml's stages, read once (DVC takes seconds to load the project)."""
+    return dvc_stages(REPO)
+
+
+def test_every_stage_depends_on_exactly_the_modules_it_imports(stages):
+    wrong = mismatches(REPO, stages)
     assert not wrong, "fix dvc.yaml: " + "; ".join(f"{stage} {', '.join(problems)}"
                                                   for stage, problems in wrong.items())
 
 
-def test_a_missing_module_dep_is_named():
-    cmd, deps = dvc_stages(REPO)["evaluate@cnn"]
+def test_a_missing_module_dep_is_named(stages):
+    cmd, deps = stages["evaluate@cnn"]
     without_io = [d for d in deps if d != "tagbench/io.py"]
     assert mismatches(REPO, {"evaluate@cnn": (cmd, without_io)}) == {
         "evaluate@cnn": ["imports tagbench/io.py but does not depend on it"]}
@@ -27,11 +35,11 @@ def test_the_registry_loads_the_named_baselines_module():
     assert "tagbench.models.simple" not in stage_modules(REPO, "python stages/evaluate.py cnn")
 
 
-def test_a_dep_no_stage_of_the_group_imports_is_named():
-    stages = {n: s for n, s in dvc_stages(REPO).items() if n.startswith("threshold@")}
-    cmd, deps = stages["threshold@cnn"]
-    stages["threshold@cnn"] = (cmd, [*deps, "tagbench/trainer.py"])
-    assert mismatches(REPO, stages) == {
+def test_a_dep_no_stage_of_the_group_imports_is_named(stages):
+    thresholds = {n: s for n, s in stages.items() if n.startswith("threshold@")}
+    cmd, deps = thresholds["threshold@cnn"]
+    thresholds["threshold@cnn"] = (cmd, [*deps, "tagbench/trainer.py"])
+    assert mismatches(REPO, thresholds) == {
         "threshold@cnn": ["depends on tagbench/trainer.py but never imports it"]}
 
 

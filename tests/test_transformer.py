@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 import torch
 
-from conftest import tiny_bert
 from tagbench.configs import TransformerConfig
 from tagbench.errors import TagbenchError
 from tagbench.models import Run
@@ -29,11 +28,6 @@ RUN = Run("transformer", seed=0, threads=1)
 
 def config(bert, **overrides):
     return TransformerConfig(**{**HPARAMS, "model": bert, **overrides})
-
-
-@pytest.fixture(scope="module")
-def bert(tmp_path_factory):
-    return str(tiny_bert(tmp_path_factory.mktemp("tiny-bert")))
 
 
 def tagger(bert, **overrides):
@@ -141,6 +135,7 @@ def test_plain_bert_encoder_computes_what_transformers_does(bert):
         assert torch.allclose(plain(ids, real.long())[real], expected[real], atol=1e-5)
 
 
+@pytest.mark.slow  # a fresh Python process that imports torch
 def test_a_saved_bert_is_scored_without_importing_transformers(bert, tmp_path):
     tagger(bert).fit(TEXTS, Y, val=(TEXTS, Y)).save(tmp_path)
     check = (f"import sys; from tagbench.models.transformer import TransformerTagger; "
