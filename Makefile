@@ -46,7 +46,7 @@ TESTS ?= not integration
 test: pull
 	$(BIN)/python -m pytest -m "$(TESTS)" --durations=15
 
-# The inner loop: unit tests on small real data, no DVC runs, no full-data training (~45 s).
+# The inner loop: unit tests on small real data, no DVC runs, no full-data training (~50 s).
 test-fast: pull
 	$(BIN)/python -m pytest -m "not slow"
 
