@@ -25,9 +25,11 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from tagbench import baselines, data, params
-from tagbench.artifacts import SCALING_MD
+from tagbench import data
 from tagbench.io import read_json, write_json, write_text
+from tagbench.models import training
+from tagbench.pipeline import params
+from tagbench.pipeline.artifacts import SCALING_MD
 from tagbench.seeding import seed_everything
 
 SIZES = [1_400, 5_000, 10_000, 20_000, 43_410]
@@ -38,31 +40,31 @@ PREDICTED = 2_000  # dev texts scored for throughput
 WATCHED = 200  # dev rows a neural baseline evaluates after its epoch (a small fixed cost)
 
 
-def settings(name):
-    """The scratch folder's params (GoEmotions), this baseline's budget lifted, one epoch."""
+def settings(name, rows):
+    """The scratch folder's params (GoEmotions), this baseline's budget set to rows, one
+    epoch."""
     p = params.load()
-    section = dict(p[name], max_train_rows=0)
+    section = dict(p[name], max_train_rows=rows)
     if "num_epochs" in section:
         section.update(num_epochs=1, patience=1)
     return {**p, name: section, "threads": 0}
 
 
 def one(name, rows):
-    """Train one baseline on `rows` train rows; print its measurements as one JSON line."""
-    p = settings(name)
+    """Train one baseline on `rows` train rows (the pipeline's own training path: built,
+    its rows read and sampled, fitted); print its measurements as one JSON line."""
+    p = settings(name, rows)
+    splits = read_json(data.SPLITS)
     seed_everything(p["seed"])
-    model = baselines.build(name, p, data.load_classes())
-    form = model.input
-    train = baselines.within_budget(name, data.load_split("train", form), rows, p["seed"], form)
-    dev = data.load_split("val", form)
     start = time.perf_counter()
-    baselines.fit(model, train, data.Dataset(dev.records[:WATCHED], dev.classes, form))
+    model, trained_rows = training.train(name, p, splits["train"], splits["val"][:WATCHED])
     seconds = time.perf_counter() - start
+    texts = data.load_ids(splits["val"][:PREDICTED], model.input).texts
     start = time.perf_counter()
-    model.predict_scores(dev.texts[:PREDICTED])
-    throughput = PREDICTED / (time.perf_counter() - start)
+    model.predict_scores(texts)
+    throughput = len(texts) / (time.perf_counter() - start)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"rows": len(train), "seconds": seconds, "peak_mb": peak_mb,
+    print(json.dumps({"rows": trained_rows, "seconds": seconds, "peak_mb": peak_mb,
                       "throughput": throughput}))
 
 

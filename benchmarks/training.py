@@ -21,11 +21,13 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from tagbench import baselines, data, params, registry
-from tagbench.configs import module_args
+from tagbench import data
 from tagbench.io import read_json
+from tagbench.models import registry
+from tagbench.models.configs import module_args
+from tagbench.models.neural.vocabulary import Vocabulary
+from tagbench.pipeline import params
 from tagbench.seeding import seed_everything
-from tagbench.tokenizer import Tokenizer
 
 
 class LessonCNN(nn.Module):
@@ -92,7 +94,7 @@ def main():
     weights = read_json(data.CLASS_WEIGHTS)
     seed_everything(p["seed"])
 
-    tokenizer = Tokenizer("char").fit(train.texts)
+    tokenizer = Vocabulary("char").fit(train.texts)
     arch = {k: v for k, v in module_args(config).items() if k != "token_dropout"}  # lesson: none
     lesson = LessonCNN(len(tokenizer), len(classes), **arch)
     loss_fn = nn.BCEWithLogitsLoss(weight=torch.tensor([weights[c] for c in classes]))
@@ -101,7 +103,7 @@ def main():
     lesson_seconds = [lesson_epoch_seconds(lesson, loss_fn, *encoded, config.batch_size,
                                            generator) for _ in range(epochs)]
 
-    ours = baselines.build("cnn", p, classes)
+    ours = registry.build("cnn", p, classes)
     ours.fit(train.texts, train.y, val=(val.texts, val.y))
     our_seconds = [row["epoch_seconds"] for row in ours.history]
 

@@ -1,13 +1,15 @@
 """Stage behavior: run one baseline on the behavioural suite (data/behavioral/*.jsonl) through
-predict's Tagger; pass rates per kind as metrics, failed case ids as a report.
+predict's Predictor; pass rates per kind as metrics, failed case ids as a report.
 Usage: python stages/behavior.py <baseline>"""
 
 import sys
 
-from tagbench import artifacts, behavior, data, params
+from tagbench import data
 from tagbench.errors import exits_cleanly
+from tagbench.evaluation import behavior
 from tagbench.io import read_json, write_json
-from tagbench.predict import Tagger
+from tagbench.pipeline import artifacts, params
+from tagbench.predict import Predictor
 from tagbench.seeding import seed_everything
 
 
@@ -17,7 +19,7 @@ def main(name):
     seed_everything(p["seed"])  # the random baselines draw while being tested
     directory = p["dataset"]["behavior"]
     suite = behavior.load_suite(set(read_json(data.LABELS)), directory) if directory else {}
-    tagger = Tagger(name)
+    tagger = Predictor(name)
     rates, failed = behavior.run(lambda texts: [r["tags"] for r in tagger.predict(texts)], suite,
                                  tagger.classes)
     write_json(artifacts.behavior_path(name), rates)

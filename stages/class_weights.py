@@ -1,9 +1,10 @@
 """Stage class_weights: per-class loss weights from the train split."""
 
-from tagbench import data, params
+from tagbench import data
+from tagbench.data.weights import class_weights
 from tagbench.errors import exits_cleanly
 from tagbench.io import write_json
-from tagbench.weights import class_weights
+from tagbench.pipeline import params
 
 
 @exits_cleanly

@@ -4,9 +4,11 @@ precision-recall curves.  Usage: python stages/evaluate.py <baseline>"""
 
 import sys
 
-from tagbench import artifacts, metrics, plots, thresholds
 from tagbench.errors import exits_cleanly
+from tagbench.evaluation import metrics, thresholds
 from tagbench.io import read_json, write_json
+from tagbench.pipeline import artifacts
+from tagbench.report import plots
 
 
 @exits_cleanly

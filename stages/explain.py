@@ -5,10 +5,12 @@ Usage: python stages/explain.py <baseline>"""
 
 import sys
 
-from tagbench import artifacts, data, explain, params
+from tagbench import data
 from tagbench.errors import exits_cleanly
+from tagbench.evaluation import explain
 from tagbench.io import read_json, write_json
-from tagbench.predict import Tagger
+from tagbench.pipeline import artifacts, params
+from tagbench.predict import Predictor
 from tagbench.seeding import seed_everything
 
 SHOWN = 6  # test projects on the explanations page
@@ -25,7 +27,7 @@ def main(name):
     def texts(split):
         return [raw[i] for i in splits[split]]
 
-    tagger = Tagger(name)
+    tagger = Predictor(name)
     val = texts("val")[:MEASURED]
     rows = explain.comprehensiveness(tagger, val, seed=p["seed"])
     summary = explain.summarise(rows, len(val), p["report"]["resamples"], p["seed"])

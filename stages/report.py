@@ -1,27 +1,32 @@
 """Stage report: every baseline side by side (val and test F1 with bootstrap intervals,
 latency, throughput, size, parameters, training time), the Pareto front, the recommendation
-(chosen on val), the threshold-method study and the comparison figures."""
+(chosen on val), the threshold-method study and the comparison figures, the neural
+baselines' training curves among them (drawn here from their dvclive logs, so that
+restyling a figure never retrains a model)."""
 
 import os
 
 from tqdm import tqdm
 
-from tagbench import artifacts, data, explain, metrics, params, plots, report, thresholds
-from tagbench.behavior import FIELDS as BEHAVIOR_KINDS
+from tagbench import data
 from tagbench.errors import exits_cleanly
+from tagbench.evaluation import explain, metrics, thresholds
+from tagbench.evaluation.behavior import FIELDS as BEHAVIOR_KINDS
 from tagbench.io import load_array, read_json, write_json, write_text
-from tagbench.predict import Tagger
+from tagbench.pipeline import artifacts, params
+from tagbench.predict import Predictor
+from tagbench.report import cost, markdown, plots, recommend
 
 
 def measure(name, measured, truth, texts, config):
     """One baseline's report row (what evaluate@<name> measured, plus latency, size and
     parameters of the trained model) and its threshold study."""
     meta = artifacts.load_meta(name)
-    tagger = Tagger(name)
-    latency_ms, throughput = report.latency(tagger, texts)
+    tagger = Predictor(name)
+    latency_ms, throughput = cost.latency(tagger, texts)
     row = {"name": name, **measured["test"], "val_f1": measured["val"]["f1"],
            "latency_ms": latency_ms, "throughput": throughput,
-           "size_mb": report.folder_mb(artifacts.model_dir(name)),
+           "size_mb": cost.folder_mb(artifacts.model_dir(name)),
            "parameters": int(tagger.model.num_parameters()),
            "train_rows": meta["train_rows"],
            **read_json(artifacts.training_time_path(name))}
@@ -52,11 +57,11 @@ def add_intervals(rows, truth, predictions, p):
 def choose(rows, val_samples, cv, config):
     """The recommendation: on the val bootstrap, or on the folds when cross-validation ran."""
     if cv["folds"] == 1:
-        return report.recommend(rows, val_samples, config)
+        return recommend.recommend(rows, val_samples, config)
     folds = {n: r["val_f1_folds"] for n, r in cv["baselines"].items()}
     for row in rows:
         row["cv_f1"] = cv["baselines"].get(row["name"], {}).get("val_f1_mean")
-    return report.recommend(rows, folds, config, by_folds=True)
+    return recommend.recommend(rows, folds, config, by_folds=True)
 
 
 @exits_cleanly
@@ -75,7 +80,7 @@ def main():
         rows.append(row)
     val_samples = add_intervals(rows, truth, predictions, p)
     rows.sort(key=lambda r: -r["val_f1"])
-    front = report.pareto_front(rows)
+    front = recommend.pareto_front(rows)
     cv = read_json(artifacts.CV)
     choice = choose(rows, val_samples, cv, p["report"])
     context = {**read_json(artifacts.DATA_STATS), "seed": p["seed"],
@@ -92,8 +97,8 @@ def main():
         "context": context, "baselines": rows, "pareto_front": front,
         "recommended": choice["recommended"], "recommendation": choice,
         "threshold_study": studies})
-    write_text(artifacts.TRADEOFFS_MD, report.tradeoffs_markdown(rows, front, choice, context)
-               + report.cv_markdown(cv) + report.threshold_study_markdown(studies))
+    write_text(artifacts.TRADEOFFS_MD, markdown.tradeoffs_markdown(rows, front, choice, context)
+               + markdown.cv_markdown(cv) + markdown.threshold_study_markdown(studies))
     plots.tradeoff_scatter(rows, front, artifacts.TRADEOFFS_PNG, choice["recommended"])
     per_class = [metrics.per_class_f1(truth["test"], predictions[r["name"]]["test"])
                  for r in rows]
@@ -102,6 +107,9 @@ def main():
                   title="test F1 per tag (rows sorted by val macro F1)")
     plots.pr_curves({n: read_json(artifacts.pr_path(n, "test")) for n in p["baselines"]},
                     artifacts.PR_PNG, title="test, all baselines:")
+    histories = {n: artifacts.training_history(n) for n in p["baselines"]}
+    plots.training_curves({n: h for n, h in histories.items() if "val_loss" in h},
+                          artifacts.CURVES_PNG)
     shown = {n: read_json(artifacts.explanations_path(n)) for n in p["baselines"]}
     write_text(artifacts.EXPLANATIONS_HTML, explain.html_page(
         {n: e["projects"] for n, e in shown.items()}, {n: e["method"] for n, e in shown.items()}))

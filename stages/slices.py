@@ -4,9 +4,12 @@ reports/slices.md and the heatmap reports/slices.png."""
 
 import numpy as np
 
-from tagbench import artifacts, data, params, plots, slices
+from tagbench import data
 from tagbench.errors import exits_cleanly
+from tagbench.evaluation import slices
 from tagbench.io import read_json, write_json, write_text
+from tagbench.pipeline import artifacts, params
+from tagbench.report import plots
 
 
 @exits_cleanly

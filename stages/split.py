@@ -1,8 +1,10 @@
 """Stage split: iterative multi-label stratified train/val/test ids."""
 
-from tagbench import artifacts, data, params, split
+from tagbench import data
+from tagbench.data import split
 from tagbench.errors import exits_cleanly
 from tagbench.io import read_json, write_json
+from tagbench.pipeline import artifacts, params
 
 
 @exits_cleanly

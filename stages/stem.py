@@ -2,7 +2,8 @@
 
 from tqdm import tqdm
 
-from tagbench import data, text
+from tagbench import data
+from tagbench.data import text
 from tagbench.errors import exits_cleanly
 from tagbench.io import read_json, write_json
 

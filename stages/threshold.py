@@ -3,9 +3,10 @@ Usage: python stages/threshold.py <baseline>"""
 
 import sys
 
-from tagbench import artifacts, params, thresholds
 from tagbench.errors import exits_cleanly
+from tagbench.evaluation import thresholds
 from tagbench.io import write_json
+from tagbench.pipeline import artifacts, params
 
 
 @exits_cleanly

@@ -3,13 +3,14 @@ Usage: python stages/train.py <baseline>   (a name in params.yaml's `baselines`)
 
 import sys
 
-from tagbench import baselines, params
 from tagbench.errors import exits_cleanly
+from tagbench.models import training
+from tagbench.pipeline import params
 
 
 @exits_cleanly
 def main(name):
-    baselines.fit_and_predict(name, params.load())
+    training.train_stage(name, params.load())
 
 
 if __name__ == "__main__":

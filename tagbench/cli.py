@@ -6,17 +6,18 @@ import sys
 import textwrap
 from pathlib import Path
 
-from tagbench import artifacts, lesson, lockcheck, params, report
 from tagbench.errors import TagbenchError, exits_cleanly
 from tagbench.io import read_json, write_json, write_text
+from tagbench.pipeline import artifacts, lockcheck, params
+from tagbench.report import lesson, readme, recommend
 
 
 def cmd_baselines(args):
     """List every baseline in params.yaml with its test macro F1, latency and size (from the
     tradeoff report), or the command that builds it."""
     names = params.load()["baselines"]
-    tradeoffs = report.tradeoff_rows()
-    recommended = report.recommended_baseline(names)
+    tradeoffs = recommend.tradeoff_rows()
+    recommended = recommend.recommended_baseline(names)
     for name in names:
         path = artifacts.metrics_path(name)
         if not path.exists():
@@ -35,21 +36,21 @@ def cmd_readme(args):
     """Regenerate the README's results table (metrics/baselines/) and the copies of the
     tradeoff report, the noise floor and the data-version comparison (reports/) in the README
     and docs/."""
-    documents = {"README.md": {"results": report.results_table(params.load()["baselines"])}}
-    for block, (_, _, document) in report.README_COPIES.items():
-        documents.setdefault(document, {})[block] = report.readme_copy(block)
+    documents = {"README.md": {"results": readme.results_table(params.load()["baselines"])}}
+    for block, (_, _, document) in readme.README_COPIES.items():
+        documents.setdefault(document, {})[block] = readme.readme_copy(block)
     for document, blocks in documents.items():
         path = Path(document)
         text = path.read_text(encoding="utf-8")
         for block, content in blocks.items():
-            text = report.replace_block(text, block, content)
+            text = readme.replace_block(text, block, content)
         path.write_text(text, encoding="utf-8")
         print(f"updated {', '.join(blocks)} in {path}")
 
 
 def cmd_plots_template(args):
     """Write the offline HTML template for `dvc plots show` from the npm packages."""
-    from tagbench.vega import offline_template
+    from tagbench.pipeline.vega import offline_template
 
     offline_template(args.node_modules, args.out)
     print(f"wrote {args.out}")
@@ -57,7 +58,7 @@ def cmd_plots_template(args):
 
 def cmd_tune(args):
     """Queue a grid for one baseline as DVC experiments, run it, rank it by val macro F1."""
-    from tagbench import tune
+    from tagbench.pipeline import tune
 
     if args.baseline not in params.load()["baselines"]:
         raise TagbenchError(f"unknown baseline {args.baseline!r}")
@@ -72,7 +73,7 @@ def cmd_tune(args):
 def cmd_compare(args):
     """Every baseline's test macro F1 in two revisions (git revisions, experiments or the
     workspace), the difference with a 95% bootstrap interval, and a verdict against noise."""
-    from tagbench import compare
+    from tagbench.evaluation import compare
 
     result = compare.compare(args.a, args.b, resamples=args.resamples)
     print(compare.markdown(result), end="")
@@ -89,7 +90,7 @@ def cmd_compare(args):
 
 def cmd_published(args):
     """Write a run on a public dataset against its published results (reports/<dataset>.md)."""
-    from tagbench import published
+    from tagbench.report import published
 
     write_text(args.out, published.markdown(args.rev, published.load(args.published),
                                             args.resamples))
@@ -99,7 +100,7 @@ def cmd_published(args):
 def cmd_versions(args):
     """Write reports/dataset_versions.md from two runs kept in git (a commit, an experiment
     or the workspace on each data version)."""
-    from tagbench import versions
+    from tagbench.report import versions
 
     a, b = versions.side(args.a, args.resamples, 0), versions.side(args.b, args.resamples, 0)
     change = versions.relabelling(a["dataset"], b["dataset"])
@@ -111,7 +112,7 @@ def cmd_noise_floor(args):
     """Keep a noise run's metrics/noise.json (from an experiment or revision) as the
     committed noise floor: reports/noise_floor.json and .md (`make noise` calls it). A run
     that covered some baselines replaces their rows and keeps the others'."""
-    from tagbench import compare, noise
+    from tagbench.evaluation import compare, noise
 
     commit = compare.resolve(args.rev)
     text = compare.read_at(commit, artifacts.NOISE)
@@ -129,7 +130,7 @@ def cmd_noise_floor(args):
 def cmd_float_drift(args):
     """Rebuild every baseline under other float paths (DVC experiments of HEAD) and keep how
     far each moved as reports/float_drift.json and .md (`make drift` calls it)."""
-    from tagbench import float_drift
+    from tagbench.evaluation import float_drift
 
     float_drift.measure(args.paths or tuple(float_drift.PATHS), args.of)
     print(f"wrote {artifacts.FLOAT_DRIFT} and its .md")
@@ -138,7 +139,7 @@ def cmd_float_drift(args):
 def cmd_float_path(args):
     """Print one float path's environment: `env $(tagbench float-path) dvc repro` rebuilds as
     CI's simulated second machine does."""
-    from tagbench import float_drift
+    from tagbench.evaluation import float_drift
 
     print(float_drift.environment(args.path or float_drift.SECOND_MACHINE))
 
@@ -168,7 +169,7 @@ def cmd_lesson_report(args):
 def cmd_check_lock(args):
     """Fail when a stage's code deps do not follow its imports, or when dvc.lock does not
     describe the committed code, params and data."""
-    from tagbench import stagedeps
+    from tagbench.pipeline import stagedeps
 
     wrong = stagedeps.mismatches(".", stagedeps.dvc_stages("."))
     for stage, problems in wrong.items():
@@ -204,21 +205,21 @@ def _read_lines(source):
 
 def chosen_tagger(baseline):
     """The named trained baseline, or the report's recommendation."""
-    from tagbench.predict import Tagger
+    from tagbench.predict import Predictor
 
     names = params.load()["baselines"]
-    name = baseline or report.recommended_baseline(names)
+    name = baseline or recommend.recommended_baseline(names)
     if name is None:
         raise TagbenchError("no trained baseline: run `dvc repro`")
     if name not in names:
         raise TagbenchError(f"unknown baseline {name!r}; known: {', '.join(names)}")
-    return Tagger(name)
+    return Predictor(name)
 
 
 def cmd_explain(args):
     """For each tag a baseline predicts, the words that drove it (word occlusion: how far the
     tag's score drops without each word), as text or JSON."""
-    from tagbench import explain
+    from tagbench.evaluation import explain
     from tagbench.predict import parse_line
 
     tagger = chosen_tagger(args.baseline)
@@ -277,6 +278,13 @@ def _format(result, args):
     return ", ".join(result["tags"])
 
 
+def at_least_one(value):
+    """An argparse type: an integer of 1 or more."""
+    if not value.lstrip("-").isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {value!r}")
+    return int(value)
+
+
 def first_line(func):
     return " ".join(func.__doc__.split()).split(". ")[0].rstrip(".")
 
@@ -316,7 +324,8 @@ def parser():
     predict.add_argument("--jsonl", action="store_true",
                          help="input lines are JSON objects with title and description")
     predict.add_argument("--probs", action="store_true", help="show the predicted tags' scores")
-    predict.add_argument("--top", type=int, default=0, help="show the K best tags with scores")
+    predict.add_argument("--top", type=at_least_one, default=0,
+                         help="show the K best tags with scores")
     predict.add_argument("--batch-size", type=int, default=64)
     predict.add_argument("--explain", action="store_true",
                          help="the words behind each predicted tag (see `tagbench explain`)")
@@ -354,8 +363,8 @@ def parser():
     drift.add_argument("--of", default="HEAD", help="use the rebuilds of this earlier commit, "
                        "one whose pipeline computes what HEAD's does (default HEAD)")
     command("float-path", cmd_float_path).add_argument(
-        "path", nargs="?", help="one of tagbench/float_drift.py's PATHS (default: the second "
-        "machine CI reproduces on)")
+        "path", nargs="?", help="one of tagbench/evaluation/float_drift.py's PATHS (default: the "
+        "second machine CI reproduces on)")
     tune = command("tune", cmd_tune)
     tune.add_argument("baseline")
     tune.add_argument("-j", "--jobs", type=positive_int, default=1,

@@ -5,17 +5,20 @@ import json
 
 import numpy as np
 
-from tagbench import artifacts, baselines, data, text, thresholds
+from tagbench.data import readers, text
 from tagbench.errors import TagbenchError
+from tagbench.evaluation import thresholds
 from tagbench.io import read_json
+from tagbench.models import registry
+from tagbench.pipeline import artifacts
 
 
-class Tagger:
+class Predictor:
     """A trained baseline ready to tag raw text (its text fields joined, as the dataset's)."""
 
     def __init__(self, name):
         self.name = name
-        self.model, self.meta = baselines.load(name)
+        self.model, self.meta = registry.load(name)
         path = artifacts.threshold_path(name)
         if not path.exists():
             raise TagbenchError(f"{path} is missing: run `dvc repro threshold@{name}`")
@@ -65,7 +68,12 @@ def parse_line(line, number, fields=None):
         if not isinstance(record, dict) or not (set(fields) & set(record)):
             raise TagbenchError(f"line {number}: expected an object with "
                                 f"{' and '.join(fields)}, or text")
-        line = data.join_text(record, fields)
+        wrong = next((f for f in fields if f in record and record[f] is not None
+                      and not isinstance(record[f], str)), None)
+        if wrong:
+            raise TagbenchError(f"line {number}: field {wrong!r} must be a string, got "
+                                f"{type(record[wrong]).__name__} {record[wrong]!r:.40}")
+        line = readers.join_text(record, fields)
     if not line.strip():
         raise TagbenchError(f"line {number}: empty text")
     return line.strip()

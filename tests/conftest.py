@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tagbench import configs, data, params, registry
+from tagbench.data import preprocess, readers
+from tagbench.models import configs, registry
+from tagbench.pipeline import params
 
 REPO = Path(__file__).resolve().parents[1]
 # Read once, when huggingface_hub is imported: without it a missing model retries the hub.
@@ -34,13 +36,13 @@ def projects(version):
 @pytest.fixture(scope="session")
 def v1_raw():
     """The real v1 data as read: (rows, vocabulary)."""
-    return data.read_dataset(projects("v1"))[:2]
+    return readers.read_dataset(projects("v1"))[:2]
 
 
 @pytest.fixture(scope="session")
 def v1_processed(v1_raw, repo_params):
     """The real v1 data through preprocess: (records, classes)."""
-    records, classes, _ = data.preprocess(*v1_raw, repo_params["data"], repo_params["text"],
+    records, classes, _ = preprocess.apply(*v1_raw, repo_params["data"], repo_params["text"],
                                           repo_params["seed"])
     return records, classes
 
@@ -78,7 +80,7 @@ def run_stage(cwd, stage, *args):
 
 def tiny_bert(directory):
     """A randomly initialised 2-layer BERT (hidden 32) with a toy WordPiece vocabulary of
-    single letters, saved where `transformer.model` can point: no download, no checkpoint."""
+    single letters, saved where `transformer.encoder` can point: no download, no checkpoint."""
     from transformers import BertConfig, BertModel, BertTokenizerFast
 
     directory = Path(directory)
@@ -110,7 +112,8 @@ SMOKE_BASELINES = ["random_uniform", "rule_based_stemmed", "tfidf_logreg", "tfid
                    "transformer", "embed_logreg"]
 # The smoke DAG's params: those baselines, on a sample of v1, with tiny models (the others'
 # too: the GoEmotions smoke runs all 13).
-SMALL = {"baselines": SMOKE_BASELINES, "data.sample": 500, "data.min_tag_freq": 15,
+SMALL = {"baselines": {name: yaml.safe_load((REPO / "params.yaml").read_text())["baselines"][name]
+                      for name in SMOKE_BASELINES}, "data.sample": 500, "data.min_tag_freq": 15,
          "tfidf_rf.n_estimators": 10, "tfidf_gbm.n_estimators": 5,
          "cnn.num_epochs": 2, "cnn.embedding_dim": 16, "cnn.num_filters": 8,
          "cnn.filter_sizes": [2, 3], "cnn.hidden_dim": 16,
@@ -145,8 +148,8 @@ def dag(tmp_path_factory, bert):
         if (REPO / name).is_file():
             (root / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(REPO / name, root / name)
-    set_params(root / "params.yaml", **SMALL, **{"transformer.model": bert,  # no download
-                                                  "embed_logreg.model": bert})
+    set_params(root / "params.yaml", **SMALL, **{"transformer.encoder": bert,  # no download
+                                                  "embed_logreg.encoder": bert})
     sh(root, "git", "init", "-q")
     sh(root, "dvc", "remote", "modify", "--local", "store", "url", remote_url())
     sh(root, "git", "add", "-A")

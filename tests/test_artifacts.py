@@ -1,8 +1,10 @@
-"""Every path the pipeline writes is named once, in tagbench/artifacts.py (and data.py for the
-data): dvc.yaml's outs, metrics and plots must be exactly those."""
+"""Every path the pipeline writes is named once, in tagbench/pipeline/artifacts.py (and
+tagbench/data/__init__.py for the data): dvc.yaml's outs, metrics and plots must be exactly
+those."""
 
 from conftest import REPO
-from tagbench import artifacts, data, params
+from tagbench import data
+from tagbench.pipeline import artifacts, params
 
 
 def dvc_outs():
@@ -41,7 +43,7 @@ def test_dvc_yaml_declares_exactly_the_paths_artifacts_names():
         artifacts.SPLIT_DISTRIBUTION, artifacts.CV, artifacts.NOISE, artifacts.TRADEOFFS,
         artifacts.TRADEOFFS_MD, artifacts.TRADEOFFS_PNG, artifacts.PER_CLASS_PNG,
         artifacts.PR_PNG, artifacts.SLICES, artifacts.SLICES_MD, artifacts.SLICES_PNG,
-        artifacts.EXPLANATIONS_HTML)}
+        artifacts.EXPLANATIONS_HTML, artifacts.CURVES_PNG)}
     outs = dvc_outs()
     assert outs - expected == set(), "dvc.yaml writes paths artifacts.py does not name"
     assert expected - outs == set(), "artifacts.py names paths no stage of dvc.yaml writes"

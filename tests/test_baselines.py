@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from conftest import config_of
-from tagbench import data, text
-from tagbench.models.simple import RandomTagger, RuleBasedTagger
-from tagbench.models.tfidf import TfidfTagger
+from tagbench import data
+from tagbench.data import readers, text
+from tagbench.models.simple.taggers import RandomTagger, RuleBasedTagger
+from tagbench.models.tfidf.tagger import TfidfTagger
 
 VECTORIZER = {"analyzer": "word", "ngram_min": 1, "ngram_max": 2, "min_df": 1, "max_df": 1.0,
               "sublinear_tf": True, "max_features": 0}
@@ -87,7 +88,7 @@ LESSON_EXAMPLES = [
 def test_rule_based_lesson_examples(raw, expected, small):
     """On the lesson's own vocabulary (v0), where transformers has NLP as parent."""
     from conftest import REPO
-    v0 = data.read_tags(REPO / "data/raw/v0/tags.json")
+    v0 = readers.read_tags(REPO / "data/raw/v0/tags.json")
     tagger = RuleBasedTagger(small[0].classes, config_of("rule_based_stemmed"), v0)
     assert tagger.tags(text.stem(text.clean(raw))) == expected
 
@@ -126,7 +127,7 @@ import json, os, sys
 import numpy as np
 sys.path.insert(0, sys.argv[1])
 from test_baselines import tfidf
-from tagbench.models.tfidf import TfidfTagger
+from tagbench.models.tfidf.tagger import TfidfTagger
 name, folder = sys.argv[2], sys.argv[3]
 texts, y, classes = json.load(open(folder + "/train.json"))
 np.random.seed(0)
@@ -153,15 +154,16 @@ def test_tfidf_artifact_is_the_same_bytes_in_another_process(tmp_path, small):
 def test_save_renames_a_complete_artifact_into_place(tmp_path, monkeypatch):
     import os
 
-    from tagbench import artifacts, baselines
+    from tagbench.models import registry
+    from tagbench.pipeline import artifacts
 
     monkeypatch.chdir(tmp_path)
     model = RandomTagger(["a", "b"], config_of("random_uniform")).fit([], np.zeros((2, 2)))
-    baselines.save("random_uniform", model, {"lower": True, "stopwords": True}, 2)
+    registry.save("random_uniform", model, {"lower": True, "stopwords": True}, 2)
     first = artifacts.model_dir("random_uniform")
     assert sorted(p.name for p in first.iterdir()) == ["meta.json", "model.json"]
     saved = {p.name: p.read_bytes() for p in first.iterdir()}
-    baselines.save("random_uniform", model, {"lower": True, "stopwords": True}, 2)
+    registry.save("random_uniform", model, {"lower": True, "stopwords": True}, 2)
     assert {p.name: p.read_bytes() for p in first.iterdir()} == saved  # nothing measured
 
     class Broken(RandomTagger):
@@ -169,7 +171,7 @@ def test_save_renames_a_complete_artifact_into_place(tmp_path, monkeypatch):
             raise KeyboardInterrupt  # interrupted halfway
 
     with pytest.raises(KeyboardInterrupt):
-        baselines.save("random_uniform", Broken(["a", "b"], config_of("random_uniform")), {}, 2)
+        registry.save("random_uniform", Broken(["a", "b"], config_of("random_uniform")), {}, 2)
     assert sorted(p.name for p in first.iterdir()) == ["meta.json", "model.json"]  # untouched
     assert [p.name for p in first.parent.iterdir()] == ["model"]  # no partial folder left
     umask = os.umask(0)

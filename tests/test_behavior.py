@@ -5,8 +5,9 @@ import json
 import pytest
 
 from conftest import REPO
-from tagbench import behavior, data
+from tagbench.data import readers
 from tagbench.errors import TagbenchError
+from tagbench.evaluation import behavior
 
 CLASSES = ["pytorch", "tensorflow", "computer-vision", "image-classification"]
 
@@ -55,7 +56,7 @@ def test_a_case_whose_tags_are_not_classes_here_is_skipped():
 
 
 def test_the_committed_suite_is_valid_and_large_enough():
-    suite = behavior.load_suite(data.read_tags(REPO / "data/raw/v1/tags.json"),
+    suite = behavior.load_suite(readers.read_tags(REPO / "data/raw/v1/tags.json"),
                                 REPO / behavior.SUITE)
     assert sum(len(cases) for cases in suite.values()) >= 60
     assert all(len(cases) >= 15 for cases in suite.values())

@@ -6,9 +6,10 @@ import subprocess
 import numpy as np
 import pytest
 
-from tagbench import artifacts, compare, float_drift
-from tagbench.compare import UNMEASURED, Rule
 from tagbench.errors import TagbenchError
+from tagbench.evaluation import compare, float_drift
+from tagbench.evaluation.compare import UNMEASURED, Rule
+from tagbench.pipeline import artifacts
 
 CLASSES = ["a", "b", "c"]
 

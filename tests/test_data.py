@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from tagbench import data
+from tagbench.data import preprocess, readers
 from tagbench.errors import TagbenchError
 
 VOCAB = {"nlp": {"aliases": [], "parents": []}, "cv": {"aliases": [], "parents": []},
@@ -17,14 +18,14 @@ def project(i, tags):
 def test_filter_tags_on_a_small_vocabulary():
     projects = [project(1, ["nlp", "python", "unknown"]), project(2, ["cv", "nlp"]),
                 project(3, ["rare", "python"]), project(4, ["cv"])]
-    kept, classes = data.filter_tags(projects, VOCAB, exclude=["python"], min_freq=2)
+    kept, classes = preprocess.filter_tags(projects, VOCAB, exclude=["python"], min_freq=2)
     assert classes == ["cv", "nlp"]
     assert [(p["id"], p["tags"]) for p in kept] == [(1, ["nlp"]), (2, ["cv", "nlp"]), (4, ["cv"])]
 
 
 def test_min_tag_freq_that_leaves_no_class():
     with pytest.raises(TagbenchError, match="min_tag_freq = 99 leaves no class"):
-        data.filter_tags([project(1, ["nlp"])], VOCAB, [], min_freq=99)
+        preprocess.filter_tags([project(1, ["nlp"])], VOCAB, [], min_freq=99)
 
 
 @pytest.mark.parametrize("version, projects, classes", [("v1", 1444, 35), ("v2", 1293, 26),
@@ -33,8 +34,8 @@ def test_real_counts(version, projects, classes, repo_params):
     """Every version of the projects data through the one description (v0: the older tags
     schema, no created_on)."""
     from conftest import projects as description
-    rows, vocabulary, _ = data.read_dataset(description(version))
-    records, class_list, stats = data.preprocess(rows, vocabulary, repo_params["data"],
+    rows, vocabulary, _ = readers.read_dataset(description(version))
+    records, class_list, stats = preprocess.apply(rows, vocabulary, repo_params["data"],
                                                  repo_params["text"], repo_params["seed"])
     assert (stats["projects"], stats["classes"]) == (projects, classes)
     assert len(records) == projects and class_list == sorted(class_list)
@@ -45,7 +46,7 @@ def test_both_tag_schemas_read_alike(tmp_path):
     as_dict = {"nlp": {"aliases": ["natural language"], "parents": []}}
     (tmp_path / "a.json").write_text(json.dumps(as_list))
     (tmp_path / "b.json").write_text(json.dumps(as_dict))
-    assert data.read_tags(tmp_path / "a.json") == data.read_tags(tmp_path / "b.json")
+    assert readers.read_tags(tmp_path / "a.json") == readers.read_tags(tmp_path / "b.json")
 
 
 @pytest.mark.parametrize("content, message", [
@@ -56,7 +57,7 @@ def test_both_tag_schemas_read_alike(tmp_path):
 def test_bad_tags_file(tmp_path, content, message):
     (tmp_path / "tags.json").write_text(content)
     with pytest.raises(TagbenchError, match=message) as error:
-        data.read_tags(tmp_path / "tags.json")
+        readers.read_tags(tmp_path / "tags.json")
     assert "tags.json" in str(error.value)
 
 
@@ -66,7 +67,7 @@ def test_binarize_ignores_unknown_tags():
 
 
 def test_sqrt_ratio_class_weights():
-    from tagbench.weights import class_weights
+    from tagbench.data.weights import class_weights
 
     y = np.array([[1, 1], [0, 1], [0, 1], [0, 0], [0, 1]])
     weights = class_weights(y, ["rare", "common"], "sqrt_ratio")

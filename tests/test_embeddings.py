@@ -8,7 +8,7 @@ import pytest
 
 from conftest import config_of
 from tagbench.models import Run
-from tagbench.models.embeddings import EmbeddingTagger
+from tagbench.models.neural.embeddings import EmbeddingTagger
 
 CLASSES = ["a", "b", "c"]
 TEXTS = ["graph neural nets", "image segmentation", "language models", "object detection",
@@ -18,7 +18,7 @@ Y = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 1, 0], [1, 0, 0], [0, 0, 1], 
 
 
 def tagger(bert, **changes):
-    config = config_of("embed_logreg", model=bert, device="cpu", batch_size=3, **changes)
+    config = config_of("embed_logreg", encoder=bert, device="cpu", batch_size=3, **changes)
     return EmbeddingTagger(CLASSES, config, Run("embed_logreg", 0, 1))
 
 
@@ -42,7 +42,8 @@ def test_fit_scores_and_reloads_without_transformers(bert, tmp_path):
     assert np.array_equal(scores, tagger(bert).fit(TEXTS, Y).predict_scores(TEXTS))
     model.save(tmp_path)
     assert model.num_parameters() > 3 * 32  # the encoder counts: it ships with the model
-    check = (f"import sys, numpy as np; from tagbench.models.embeddings import EmbeddingTagger; "
+    check = (f"import sys, numpy as np; "
+             f"from tagbench.models.neural.embeddings import EmbeddingTagger; "
              f"m = EmbeddingTagger.load({str(tmp_path)!r}); "
              f"np.save({str(tmp_path / 'reloaded.npy')!r}, m.predict_scores({TEXTS!r})); "
              f"assert 'transformers' not in sys.modules, 'transformers was imported'")

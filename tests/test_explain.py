@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tagbench import explain, thresholds
+from tagbench.evaluation import explain, thresholds
 
 
 class LinearTagger:

@@ -6,7 +6,8 @@ import pytest
 import yaml
 
 from conftest import REPO, run_stage
-from tagbench import lesson, params
+from tagbench.pipeline import params
+from tagbench.report import lesson
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 

@@ -5,13 +5,13 @@ import numpy as np
 import pytest
 import torch
 
-from tagbench.configs import CNNConfig, RNNConfig
 from tagbench.errors import TagbenchError
 from tagbench.models import Run
-from tagbench.models.neural import CNN, RNN, NeuralTagger, drop_tokens
-from tagbench.models.torch_tagger import Encoded, collate
-from tagbench.tokenizer import Tokenizer
-from tagbench.trainer import Trainer, length_grouped_batches, make_scheduler
+from tagbench.models.configs import CNNConfig, RNNConfig
+from tagbench.models.neural.sequence import CNN, RNN, SequenceTagger, drop_tokens
+from tagbench.models.neural.tagger import Encoded, collate
+from tagbench.models.neural.trainer import Trainer, length_grouped_batches, make_scheduler
+from tagbench.models.neural.vocabulary import Vocabulary
 
 CLASSES = ["a", "b", "c"]
 TINY = {
@@ -43,20 +43,20 @@ def config(arch="cnn", **changes):
 
 
 def tagger(arch, threads=1, **changes):
-    return NeuralTagger(CLASSES, config(arch, **changes), Run(arch, 0, threads),
+    return SequenceTagger(CLASSES, config(arch, **changes), Run(arch, 0, threads),
                         class_weights={"a": 1 / 3, "b": 1 / 3, "c": 1 / 4})
 
 
 def test_tokenizer_round_trip(tmp_path):
-    tok = Tokenizer("char").fit(["abc", "abd"])
+    tok = Vocabulary("char").fit(["abc", "abd"])
     assert tok.token_to_index["<PAD>"] == 0 and tok.token_to_index["<UNK>"] == 1
     assert tok.decode(tok.encode("bad")) == "bad"
     assert tok.encode("z") == [1]
     tok.save(tmp_path / "t.json")
-    assert Tokenizer.load(tmp_path / "t.json").encode("dab") == tok.encode("dab")
-    words = Tokenizer("word").fit(["graph nets", "graph"])
+    assert Vocabulary.load(tmp_path / "t.json").encode("dab") == tok.encode("dab")
+    words = Vocabulary("word").fit(["graph nets", "graph"])
     assert words.decode(words.encode("graph nets")) == "graph nets"
-    frequent = Tokenizer("word").fit(["graph nets", "graph"], min_freq=2)
+    frequent = Vocabulary("word").fit(["graph nets", "graph"], min_freq=2)
     assert frequent.encode("graph nets") == [2, 1]
 
 
@@ -111,7 +111,7 @@ def test_token_dropout_hides_known_tokens_in_training_only():
 
 @pytest.mark.parametrize("arch", ["cnn", "rnn"])
 def test_one_step_lowers_the_loss(arch):
-    tok = Tokenizer().fit(TEXTS)
+    tok = Vocabulary().fit(TEXTS)
     data = Encoded([tok.encode(t) for t in TEXTS], Y)
     model = module(arch, len(tok))
     trainer = Trainer(model, collate, [1.0, 1.0, 1.0], config(arch), RUN)
@@ -125,7 +125,7 @@ def test_one_step_lowers_the_loss(arch):
 
 
 def test_early_stopping_restores_the_best_state(monkeypatch):
-    tok = Tokenizer().fit(TEXTS)
+    tok = Vocabulary().fit(TEXTS)
     data = Encoded([tok.encode(t) for t in TEXTS], Y)
     trainer = Trainer(module("cnn", len(tok)), collate, [1.0] * 3,
                       config(num_epochs=6, patience=2), RUN)
@@ -134,18 +134,18 @@ def test_early_stopping_restores_the_best_state(monkeypatch):
     real_predict = trainer.predict
 
     def fake_predict(val):
-        snapshots.append({k: v.clone() for k, v in trainer.model.state_dict().items()})
+        snapshots.append({k: v.clone() for k, v in trainer.net.state_dict().items()})
         return real_predict(val)[0], next(losses)
 
     monkeypatch.setattr(trainer, "predict", fake_predict)
     trainer.fit(data, data)
     assert len(trainer.history) == 4  # best at epoch 2, then 2 epochs without improvement
     best = snapshots[1]
-    assert all(torch.equal(best[k], v) for k, v in trainer.model.state_dict().items())
+    assert all(torch.equal(best[k], v) for k, v in trainer.net.state_dict().items())
 
 
 def test_a_val_loss_that_is_never_a_number_is_one_clear_error(monkeypatch):
-    tok = Tokenizer().fit(TEXTS)
+    tok = Vocabulary().fit(TEXTS)
     data = Encoded([tok.encode(t) for t in TEXTS], Y)
     trainer = Trainer(module("cnn", len(tok)), collate, [1.0] * 3,
                       config(num_epochs=3, patience=5), RUN)
@@ -158,7 +158,7 @@ def test_a_val_loss_that_is_never_a_number_is_one_clear_error(monkeypatch):
 
 def test_a_diverged_epoch_is_never_kept_as_the_best_even_with_a_good_f1(monkeypatch):
     """Monitoring val F1, an epoch whose loss is NaN but whose F1 looks perfect is skipped."""
-    tok = Tokenizer().fit(TEXTS)
+    tok = Vocabulary().fit(TEXTS)
     data = Encoded([tok.encode(t) for t in TEXTS], Y)
     trainer = Trainer(module("cnn", len(tok)), collate, [1.0] * 3,
                       config(num_epochs=3, patience=5, monitor="val_f1"), RUN)
@@ -167,12 +167,12 @@ def test_a_diverged_epoch_is_never_kept_as_the_best_even_with_a_good_f1(monkeypa
     snapshots = []
 
     def fake_predict(val):
-        snapshots.append({k: v.clone() for k, v in trainer.model.state_dict().items()})
+        snapshots.append({k: v.clone() for k, v in trainer.net.state_dict().items()})
         return next(outputs)
 
     monkeypatch.setattr(trainer, "predict", fake_predict)
     trainer.fit(data, data)
-    assert all(torch.equal(snapshots[0][k], v) for k, v in trainer.model.state_dict().items())
+    assert all(torch.equal(snapshots[0][k], v) for k, v in trainer.net.state_dict().items())
     assert len(trainer.history) == 2  # stopped at the diverged epoch
 
 
@@ -190,7 +190,7 @@ def test_fit_is_deterministic_and_reloads(arch, tmp_path):
     assert np.array_equal(scores, second.predict_scores(TEXTS))
     assert len(first.history) == 2
     first.save(tmp_path)
-    assert np.array_equal(NeuralTagger.load(tmp_path).predict_scores(TEXTS), scores)
+    assert np.array_equal(SequenceTagger.load(tmp_path).predict_scores(TEXTS), scores)
 
 
 def test_training_uses_the_threads_param_not_the_core_count():
@@ -208,7 +208,7 @@ def test_an_artifact_from_another_version_is_one_clear_line(tmp_path):
     del saved["config"]["token_dropout"]
     (tmp_path / "model.json").write_text(json.dumps(saved))
     with pytest.raises(TagbenchError, match="model.json: missing param 'token_dropout'.*dvc repro"):
-        NeuralTagger.load(tmp_path)
+        SequenceTagger.load(tmp_path)
 
 
 def test_length_grouped_batches_cover_every_index_once():
@@ -234,7 +234,7 @@ def test_linear_schedule_warms_up_then_decays_to_zero():
 
 
 def test_loss_weighting_modes():
-    from tagbench.trainer import loss_function
+    from tagbench.models.neural.trainer import loss_function
 
     cpu = torch.device("cpu")
     assert loss_function([1.0, 3.0], "pos_weight", cpu).pos_weight.tolist() == [1.0, 3.0]

@@ -1,8 +1,8 @@
 import pytest
 
 from conftest import REPO, set_params
-from tagbench import params
 from tagbench.errors import TagbenchError
+from tagbench.pipeline import params
 
 
 def test_repo_params_are_valid():
@@ -25,7 +25,12 @@ def test_repo_params_are_valid():
     ("cnn.dropout_p", 1.0, "cnn.dropout_p = 1.0 is out of range [0, 1)"),
     ("embed_logreg.pooling", "max", "embed_logreg.pooling = 'max' must be one of"),
     ("cnn.new_knob", 1, "unknown param 'cnn.new_knob'"),
-    ("baselines", ["cnn", "bert"], "baselines names an unknown baseline 'bert'"),
+    ("baselines", {"cnn": "neural", "bert": "neural"},
+     "baselines names an unknown baseline 'bert'"),
+    ("baselines", {"cnn": "tfidf"},
+     "baselines.cnn = 'tfidf': cnn is built by tagbench/models/neural/, so its family is"),
+    ("baselines", ["cnn"], "baselines = ['cnn'] must be a mapping of baseline -> family"),
+    ("baselines", {}, "baselines is empty"),
     ("noise.baselines", ["bert"], "noise.baselines names an unknown baseline 'bert'"),
     ("noise.baselines", "cnn", "noise.baselines = 'cnn' must be a list or null"),
     ("text.lower", "yes", "text.lower = 'yes' must be true or false"),
@@ -56,7 +61,7 @@ def test_values_written_by_dvc_exp_run_are_numbers(tmp_path):
 
 
 def test_a_noise_run_covers_every_baseline_unless_narrowed(workdir):
-    from tagbench import noise
+    from tagbench.evaluation import noise
 
     p = params.load()
     assert p["noise"]["baselines"] is None and noise.baselines(p) == p["baselines"]
@@ -65,7 +70,7 @@ def test_a_noise_run_covers_every_baseline_unless_narrowed(workdir):
 
 
 def test_a_narrowed_noise_run_replaces_only_its_rows():
-    from tagbench import noise
+    from tagbench.evaluation import noise
 
     row = {"seed": None, "split_seed": None, "seconds": 1.0}
     kept = {"source": "old (1)", "seeds": [1], "split_seeds": [], "baselines": {

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from conftest import REPO
-from tagbench import data, metrics
+from tagbench import data
+from tagbench.evaluation import metrics
 
 TAGBENCH = str(Path(sys.executable).parent / "tagbench")
 
@@ -27,11 +28,11 @@ def tagbench(root, *args, stdin=None):
 @pytest.mark.parametrize("name", NAMES)
 def test_predict_agrees_with_evaluate_to_the_last_digit(dag, name, monkeypatch):
     monkeypatch.chdir(dag)
-    from tagbench.predict import Tagger
+    from tagbench.predict import Predictor
 
     test = data.load_split("test", "raw")
     texts = test.texts
-    tagger = Tagger(name)
+    tagger = Predictor(name)
     predicted = data.binarize([r["tags"] for r in tagger.predict(texts)], tagger.classes)
     expected = json.loads((dag / "metrics" / "baselines" / f"{name}.json").read_text())["test"]
     assert metrics.overall(test.y, predicted) == expected
@@ -116,9 +117,9 @@ def test_bad_lines_are_reported_and_good_ones_answered(dag):
 
 def test_scores_in_order(dag, monkeypatch):
     monkeypatch.chdir(dag)
-    from tagbench.predict import Tagger
+    from tagbench.predict import Predictor
 
-    result = Tagger("tfidf_svm").predict(["image segmentation with unet"], top=5)[0]
+    result = Predictor("tfidf_svm").predict(["image segmentation with unet"], top=5)[0]
     values = list(result["scores"].values())
     assert len(values) == 5 and values == sorted(values, reverse=True)
     assert np.isfinite(values).all()

@@ -8,8 +8,10 @@ import pytest
 import yaml
 
 from conftest import REPO, run_stage, set_params
-from tagbench import data, params, split
+from tagbench import data
+from tagbench.data import preprocess, readers, split
 from tagbench.errors import TagbenchError
+from tagbench.pipeline import params
 
 ROWS = [  # id, title, body, labels
     ("a1", "graph nets", "message passing on graphs", ["graphs", "nlp"]),
@@ -43,7 +45,7 @@ def expected():
 
 
 def read(d):
-    rows, vocabulary, source = data.read_dataset(d)
+    rows, vocabulary, source = readers.read_dataset(d)
     return [(r["id"], r["text"], r["tags"]) for r in rows], vocabulary, source
 
 
@@ -111,8 +113,8 @@ def test_a_vocabulary_gives_aliases_and_parents(tmp_path):
 
 
 def given_split_records(d):
-    rows, vocabulary, _ = data.read_dataset(d)
-    records, classes, _ = data.preprocess(rows, vocabulary, {
+    rows, vocabulary, _ = readers.read_dataset(d)
+    records, classes, _ = preprocess.apply(rows, vocabulary, {
         "sample": 0, "min_tag_freq": 1, "exclude_tags": []}, {"lower": True, "stopwords": False},
         0)
     return records, classes
@@ -148,13 +150,13 @@ def test_a_row_without_labels_is_dropped_and_counted_or_refused(tmp_path):
         [{"id": 1, "title": "t", "body": "b", "labels": ["x"]},
          {"id": 2, "title": "t", "body": "b", "labels": []}]))
     d = describe(dir=str(tmp_path), files="d.json")
-    rows, vocabulary, _ = data.read_dataset(d)
-    records, _, stats = data.preprocess(rows, vocabulary, {
+    rows, vocabulary, _ = readers.read_dataset(d)
+    records, _, stats = preprocess.apply(rows, vocabulary, {
         "sample": 0, "min_tag_freq": 1, "exclude_tags": []}, {"lower": True, "stopwords": False},
         0)
     assert [r["id"] for r in records] == [1] and stats["unlabeled_dropped"] == 1
     with pytest.raises(TagbenchError, match=r"d.json: row 2: field 'labels' holds no label"):
-        data.read_dataset({**d, "unlabeled": "refuse"})
+        readers.read_dataset({**d, "unlabeled": "refuse"})
 
 
 @pytest.mark.parametrize("content, changes, message", [
@@ -178,7 +180,7 @@ def test_bad_rows_name_the_file_row_and_field(tmp_path, content, changes, messag
     (tmp_path / "labels.txt").write_text("\n".join(LABELS) + "\n")
     (tmp_path / "d.json").write_text(json.dumps(content))
     with pytest.raises(TagbenchError) as error:
-        data.read_dataset(describe(dir=str(tmp_path), files="d.json", **changes))
+        readers.read_dataset(describe(dir=str(tmp_path), files="d.json", **changes))
     assert message in str(error.value) and "\n" not in str(error.value)
 
 
@@ -195,13 +197,13 @@ def test_bad_files_name_the_file_and_line(tmp_path, name, fmt, content, message)
     path.write_bytes(content) if isinstance(content, bytes) else path.write_text(content)
     ids = {"label_format": "ids", "labels_file": "labels.txt"} if name == "labels.txt" else {}
     with pytest.raises(TagbenchError, match=message):
-        data.read_dataset(describe(dir=str(tmp_path), files="d.csv" if ids else name,
+        readers.read_dataset(describe(dir=str(tmp_path), files="d.csv" if ids else name,
                                    format=fmt, **ids))
 
 
 def test_a_missing_file_says_how_to_get_it(tmp_path):
     with pytest.raises(TagbenchError, match=r"nothing.json: file not found \(run `dvc pull`"):
-        data.read_dataset(describe(dir=str(tmp_path), files="nothing.json"))
+        readers.read_dataset(describe(dir=str(tmp_path), files="nothing.json"))
 
 
 def test_a_preset_for_another_dataset_validates_and_keeps_mappings_whole():

@@ -5,8 +5,9 @@ import dataclasses
 import pytest
 
 from conftest import REPO
-from tagbench import configs, params, registry
 from tagbench.errors import TagbenchError
+from tagbench.models import configs, registry
+from tagbench.pipeline import params
 
 
 def test_every_registered_baseline_has_a_valid_section_and_is_in_the_pipeline():

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from tagbench import report
 from tagbench.errors import TagbenchError
+from tagbench.report import markdown, recommend
 
 
 def row(name, f1, latency_ms, size_mb, low=None, high=None):
@@ -35,23 +35,23 @@ def val_samples(seed=0):
 
 
 def test_pareto_front_keeps_only_the_undominated():
-    assert report.pareto_front(ROWS) == ["big", "svm", "rules"]
+    assert recommend.pareto_front(ROWS) == ["big", "svm", "rules"]
 
 
 def test_recommendation_is_the_cheapest_not_significantly_below_the_best_on_val():
-    choice = report.recommend(ROWS, val_samples(), BUDGET)
+    choice = recommend.recommend(ROWS, val_samples(), BUDGET)
     assert choice["best_on_val"] == "big" and choice["recommended"] == "svm"
     assert choice["candidates"] == ["big", "svm", "tie"]  # not significantly below big
     assert choice["p_values"]["rules"] == 0 and choice["p_values"]["svm"] > 0.05
-    assert report.recommend(ROWS, val_samples(), {**BUDGET, "max_latency_ms": 0.5})[
+    assert recommend.recommend(ROWS, val_samples(), {**BUDGET, "max_latency_ms": 0.5})[
         "recommended"] == "rules"
-    nothing = report.recommend(ROWS, val_samples(), {**BUDGET, "max_latency_ms": 0.01})
+    nothing = recommend.recommend(ROWS, val_samples(), {**BUDGET, "max_latency_ms": 0.01})
     assert nothing["recommended"] is None and nothing["over_budget"] == [r["name"] for r in ROWS]
 
 
 def test_a_baseline_below_the_behavioural_pass_rate_is_never_recommended():
     rows = [{**r, "behavior_pass": 0.5} if r["name"] == "svm" else r for r in ROWS]
-    choice = report.recommend(rows, val_samples(), {**BUDGET, "min_behavior_pass": 0.8})
+    choice = recommend.recommend(rows, val_samples(), {**BUDGET, "min_behavior_pass": 0.8})
     assert choice["failing_behavior"] == ["svm"] and choice["recommended"] == "tie"
     assert "svm" not in choice["candidates"]
     context = {"version": "v1", "projects": 1444, "classes": 35, "seed": 42, "test_size": 215,
@@ -59,25 +59,25 @@ def test_a_baseline_below_the_behavioural_pass_rate_is_never_recommended():
                "machine": "2 CPU cores", "train_seconds": 12.0, "train_size": 1000,
                "missing_classes": {}, **BUDGET,
                "min_behavior_pass": 0.8}
-    text = report.tradeoffs_markdown(rows, report.pareto_front(rows), choice, context)
+    text = markdown.tradeoffs_markdown(rows, recommend.pareto_front(rows), choice, context)
     assert "- Below the behavioural pass rate: svm." in text
     assert "passing at least 80% of the behavioural tests" in text
     unfaithful = [{**r, "faithfulness": {**r["faithfulness"], "difference": 0.0}}
                   if r["name"] == "tie" else r for r in rows]
-    choice = report.recommend(unfaithful, val_samples(), {**BUDGET, "min_behavior_pass": 0.8})
+    choice = recommend.recommend(unfaithful, val_samples(), {**BUDGET, "min_behavior_pass": 0.8})
     assert choice["unfaithful"] == ["tie"] and choice["recommended"] == "big"
 
 
 def test_test_numbers_cannot_change_the_recommendation():
     upside_down = [{**r, "f1": 1 - r["f1"], "f1_low": 0.0, "f1_high": 1.0} for r in ROWS]
-    assert report.recommend(upside_down, val_samples(), BUDGET) == \
-        report.recommend(ROWS, val_samples(), BUDGET)
+    assert recommend.recommend(upside_down, val_samples(), BUDGET) == \
+        recommend.recommend(ROWS, val_samples(), BUDGET)
 
 
 def test_with_folds_the_paired_t_test_decides_and_unscored_baselines_are_not_chosen():
     folds = {"big": [0.70, 0.72, 0.68, 0.71, 0.69], "svm": [0.69, 0.72, 0.66, 0.70, 0.70],
              "rules": [0.60, 0.61, 0.59, 0.62, 0.58]}
-    choice = report.recommend(ROWS, folds, BUDGET, by_folds=True)
+    choice = recommend.recommend(ROWS, folds, BUDGET, by_folds=True)
     assert choice["by"] == "folds" and choice["recommended"] == "svm"
     assert choice["p_values"]["rules"] < 0.001 and choice["p_values"]["svm"] > 0.05
     assert choice["not_scored"] == ["slow_worse", "tie"]
@@ -88,8 +88,8 @@ def test_tradeoffs_markdown_states_the_rule_and_the_choice():
                "val_size": 216, "threshold": "global", "resamples": 1000, "folds": 1,
                "machine": "2 CPU cores", "train_seconds": 12.0, "train_size": 1000,
                "missing_classes": {}, **BUDGET}
-    choice = report.recommend(ROWS, val_samples(), BUDGET)
-    text = report.tradeoffs_markdown(ROWS, report.pareto_front(ROWS), choice, context)
+    choice = recommend.recommend(ROWS, val_samples(), BUDGET)
+    text = markdown.tradeoffs_markdown(ROWS, recommend.pareto_front(ROWS), choice, context)
     assert all(f"| {r['name']} |" in text for r in ROWS)
     assert "**Recommended: svm**" in text and "chosen on val" in text
     assert "one-sided paired bootstrap over the 216 val projects" in text
@@ -104,8 +104,8 @@ def test_the_report_says_who_trained_on_a_sample_and_which_classes_a_split_lacks
                "val_size": 216, "threshold": "global", "resamples": 1000, "folds": 1,
                "machine": "2 CPU cores", "train_seconds": 12.0, "train_size": 1000,
                "missing_classes": {"train": [], "test": ["grief"]}, **BUDGET}
-    text = report.tradeoffs_markdown(rows, report.pareto_front(rows),
-                                     report.recommend(rows, val_samples(), BUDGET), context)
+    text = markdown.tradeoffs_markdown(rows, recommend.pareto_front(rows),
+                                     recommend.recommend(rows, val_samples(), BUDGET), context)
     assert "**big** was over its training budget: trained on 400 of the 1,000 train rows" in text
     assert "**Warning**: 1 class(es) have no test row: grief." in text
 
@@ -114,13 +114,13 @@ def test_without_behavioural_cases_the_rate_excludes_nobody():
     """A dataset without a suite (GoEmotions): no pass rate, no exclusion, "none apply"."""
     rows = [{**r, "behavior_pass": None,
              "behavior": dict.fromkeys(r["behavior"])} for r in ROWS]
-    choice = report.recommend(rows, val_samples(), BUDGET)
+    choice = recommend.recommend(rows, val_samples(), BUDGET)
     assert choice["failing_behavior"] == [] and choice["recommended"] == "svm"
-    assert report.behavior_cell(rows[0]) == "none apply"
+    assert markdown.behavior_cell(rows[0]) == "none apply"
 
 
 def test_offline_template_inlines_the_vega_scripts(tmp_path):
-    from tagbench import vega
+    from tagbench.pipeline import vega
 
     for script in vega.VEGA_SCRIPTS:
         (tmp_path / "nm" / script).parent.mkdir(parents=True, exist_ok=True)
@@ -135,7 +135,7 @@ def test_offline_template_inlines_the_vega_scripts(tmp_path):
 
 
 def test_grid_flags_use_dvc_sweep_syntax():
-    from tagbench import tune
+    from tagbench.pipeline import tune
 
     grid = {"cnn.lr": [0.0003, 0.001], "tfidf_rf.class_weight": [None, "balanced"]}
     assert tune.grid_flags(grid) == ["-S", "cnn.lr=0.0003,0.001",
@@ -144,7 +144,7 @@ def test_grid_flags_use_dvc_sweep_syntax():
 
 def test_every_default_grid_passes_the_params_declaration(repo_params, monkeypatch):
     from conftest import REPO
-    from tagbench import params, tune
+    from tagbench.pipeline import params, tune
 
     monkeypatch.chdir(REPO)
     grids = params.read_yaml(tune.SWEEPS)
@@ -165,7 +165,7 @@ def test_every_default_grid_passes_the_params_declaration(repo_params, monkeypat
      "p.yaml: result 1: missing field 'source'"),
 ])
 def test_published_results_are_checked(tmp_path, entry, message):
-    from tagbench import published
+    from tagbench.report import published
 
     (tmp_path / "p.yaml").write_text(f"dataset: X\nresults:\n  - {entry}\n")
     with pytest.raises(TagbenchError, match=message):
@@ -174,7 +174,7 @@ def test_published_results_are_checked(tmp_path, entry, message):
 
 def test_the_committed_published_results_load():
     from conftest import REPO
-    from tagbench import published
+    from tagbench.report import published
 
     results = published.load(REPO / "benchmarks/published/goemotions.yaml")["results"]
     assert [(r["metric"], r["value"], r["ours"]) for r in results] == [

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from tagbench import slices
 from tagbench.errors import TagbenchError
+from tagbench.evaluation import slices
 
 VOCABULARY = {"computer-vision": {"aliases": ["vision"], "parents": []},
               "pytorch": {"aliases": [], "parents": []}}

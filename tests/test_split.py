@@ -1,7 +1,6 @@
 import numpy as np
 
-from tagbench import split
-from tagbench.data import binarize
+from tagbench.data import binarize, preprocess, readers, split
 
 
 def test_disjoint_and_complete(v1_processed):
@@ -33,9 +32,8 @@ def test_stratified(v1_processed):
 
 def test_lesson_split_on_v0(repo_params):
     from conftest import projects
-    from tagbench import data
-    rows, vocabulary, _ = data.read_dataset(projects("v0"))
-    records, classes, _ = data.preprocess(rows, vocabulary, repo_params["data"],
+    rows, vocabulary, _ = readers.read_dataset(projects("v0"))
+    records, classes, _ = preprocess.apply(rows, vocabulary, repo_params["data"],
                                           repo_params["text"], 0)
     s = split.split_ids(records, classes, "lesson", 0.7, 1, 0)
     assert [len(s[n]) for n in ("train", "val", "test")] == [1000, 227, 217]
@@ -62,11 +60,11 @@ def test_kfold_is_disjoint_complete_and_stratified(v1_processed):
 
 
 def test_cv_mean_is_the_mean_of_the_folds(monkeypatch):
-    from tagbench import cv
+    from tagbench.evaluation import cv
 
     scores = iter([0.5, 0.7, 0.6])
     monkeypatch.setattr(cv, "folds", lambda p: [["a"], ["b"], ["c"]])
-    monkeypatch.setattr(cv, "train_and_score",
+    monkeypatch.setattr(cv.training, "train_and_score",
                         lambda name, p, train, held_out: {"val": next(scores)})
     result = cv.cross_validate({"split": {"folds": 3}, "cv": {"baselines": ["x"]}})
     row = result["baselines"]["x"]

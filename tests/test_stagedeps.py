@@ -1,9 +1,10 @@
-"""Stage deps follow the imports: dvc.yaml against tagbench/stagedeps.py's reading of the code."""
+"""Stage deps follow the imports: dvc.yaml against tagbench/pipeline/stagedeps.py's reading of
+the code."""
 
 import pytest
 
 from conftest import REPO
-from tagbench.stagedeps import dvc_stages, mismatches
+from tagbench.pipeline.stagedeps import dvc_stages, mismatches
 
 
 @pytest.fixture(scope="module")
@@ -26,21 +27,22 @@ def test_a_missing_module_dep_is_named(stages):
 
 
 def test_the_registry_loads_the_named_baselines_module():
-    from tagbench.stagedeps import stage_modules
+    from tagbench.pipeline.stagedeps import stage_modules
 
     svm = stage_modules(REPO, "python stages/train.py tfidf_svm")
     cnn = stage_modules(REPO, "python stages/train.py cnn")
-    assert "tagbench.models.tfidf" in svm and "tagbench.models.neural" not in svm
-    assert "tagbench.models.neural" in cnn and "tagbench.trainer" in cnn
-    assert "tagbench.models.simple" not in stage_modules(REPO, "python stages/evaluate.py cnn")
+    assert "tagbench.models.tfidf.tagger" in svm and "tagbench.models.neural.sequence" not in svm
+    assert "tagbench.models.neural.sequence" in cnn and "tagbench.models.neural.trainer" in cnn
+    evaluate = stage_modules(REPO, "python stages/evaluate.py cnn")
+    assert "tagbench.models.simple.taggers" not in evaluate
 
 
 def test_a_dep_no_stage_of_the_group_imports_is_named(stages):
     thresholds = {n: s for n, s in stages.items() if n.startswith("threshold@")}
     cmd, deps = thresholds["threshold@cnn"]
-    thresholds["threshold@cnn"] = (cmd, [*deps, "tagbench/trainer.py"])
+    thresholds["threshold@cnn"] = (cmd, [*deps, "tagbench/models/neural/trainer.py"])
     assert mismatches(REPO, thresholds) == {
-        "threshold@cnn": ["depends on tagbench/trainer.py but never imports it"]}
+        "threshold@cnn": ["depends on tagbench/models/neural/trainer.py but never imports it"]}
 
 
 def write(path, text):

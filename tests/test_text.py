@@ -1,6 +1,6 @@
 import pytest
 
-from tagbench import text
+from tagbench.data import text
 
 
 @pytest.mark.parametrize("raw, cleaned", [

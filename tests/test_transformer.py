@@ -6,11 +6,12 @@ import numpy as np
 import pytest
 import torch
 
-from tagbench.configs import TransformerConfig
 from tagbench.errors import TagbenchError
 from tagbench.models import Run
-from tagbench.models.transformer import TransformerTagger, resolve
-from tagbench.trainer import Trainer
+from tagbench.models.configs import TransformerConfig
+from tagbench.models.neural.encoder import resolve
+from tagbench.models.neural.trainer import Trainer
+from tagbench.models.neural.transformer import TransformerTagger
 
 CLASSES = ["a", "b", "c"]
 TEXTS = ["graph neural nets", "image segmentation", "language models", "object detection",
@@ -27,7 +28,7 @@ RUN = Run("transformer", seed=0, threads=1)
 
 
 def config(bert, **overrides):
-    return TransformerConfig(**{**HPARAMS, "model": bert, **overrides})
+    return TransformerConfig(**{**HPARAMS, "encoder": bert, **overrides})
 
 
 def tagger(bert, **overrides):
@@ -121,7 +122,7 @@ def test_packaged_minilm_scores_a_sentence(tmp_path):
 def test_plain_bert_encoder_computes_what_transformers_does(bert):
     from transformers import AutoModel
 
-    from tagbench.models.bert import BertEncoder, supports
+    from tagbench.models.neural.encoder import BertEncoder, supports
 
     reference = AutoModel.from_pretrained(bert).eval()
     config = reference.config.to_dict()
@@ -138,7 +139,7 @@ def test_plain_bert_encoder_computes_what_transformers_does(bert):
 @pytest.mark.slow  # a fresh Python process that imports torch
 def test_a_saved_bert_is_scored_without_importing_transformers(bert, tmp_path):
     tagger(bert).fit(TEXTS, Y, val=(TEXTS, Y)).save(tmp_path)
-    check = (f"import sys; from tagbench.models.transformer import TransformerTagger; "
+    check = (f"import sys; from tagbench.models.neural.transformer import TransformerTagger; "
              f"m = TransformerTagger.load({str(tmp_path)!r}); "
              f"assert type(m.module.encoder).__name__ == 'BertEncoder'; "
              f"assert m.predict_scores(['graph nets']).shape == (1, 3); "

@@ -1,0 +1,229 @@
+"""`tagbench compare A B`: every baseline's test macro F1 in two revisions (git revisions, DVC
+experiments or the workspace), the difference with a 95% bootstrap interval, and a verdict
+that weighs it against the noise.
+
+Both sides are read from git alone (metrics/tags/<baseline>.json: each test project's true
+and predicted tags), so nothing needs the DVC cache. When both sides evaluated the same
+projects on the same classes the bootstrap is paired (the same resamples of projects for
+both); otherwise it says so and compares independent resamples over the classes both share.
+"""
+
+import json
+import subprocess
+from collections import namedtuple
+from pathlib import Path
+
+from tagbench.errors import TagbenchError
+from tagbench.evaluation import float_drift, metrics
+from tagbench.io import read_json
+from tagbench.pipeline import artifacts
+
+WORKSPACE = "workspace"
+
+
+def git(*args):
+    result = subprocess.run(["git", *args], capture_output=True, text=True)
+    return result.stdout if result.returncode == 0 else None
+
+
+def resolve(rev):
+    """A commit id for a git revision or a DVC experiment name; WORKSPACE stays itself."""
+    if rev == WORKSPACE:
+        return rev
+    commit = git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    if commit:
+        return commit.strip()
+    for line in (git("for-each-ref", "--format=%(objectname) %(refname)", "refs/exps") or
+                 "").splitlines():
+        sha, ref = line.split(" ", 1)
+        if ref.rsplit("/", 1)[-1] == rev:
+            return sha
+    raise TagbenchError(f"unknown revision or experiment {rev!r}: name a git revision "
+                        f"(`git log --oneline`), an experiment (`dvc exp show`) or "
+                        f"{WORKSPACE!r}")
+
+
+def read_at(commit, path):
+    """A file's text at a resolved revision (None when it is not there)."""
+    if commit == WORKSPACE:
+        return Path(path).read_text(encoding="utf-8") if Path(path).exists() else None
+    return git("show", f"{commit}:{Path(path).as_posix()}")
+
+
+def tag_files(rev, commit):
+    """{baseline: parsed metrics/tags/<baseline>.json} at a resolved revision."""
+    if commit == WORKSPACE:
+        names = [p.name for p in sorted(artifacts.TAGS.glob("*.json"))]
+    else:
+        names = (git("ls-tree", "--name-only", f"{commit}:{artifacts.TAGS.as_posix()}") or
+                 "").split()
+    found = {Path(n).stem: json.loads(read_at(commit, artifacts.TAGS / n))
+             for n in names if n.endswith(".json")}
+    if not found:
+        raise TagbenchError(f"{rev} has no {artifacts.TAGS}/ (per-project predictions): it "
+                            f"predates them or was never built; compare a later revision, or "
+                            f"check it out and run `dvc repro`")
+    return found
+
+
+def seed_floors(path=artifacts.NOISE_FLOOR):
+    """{baseline: how far its test macro F1 moved under model seeds alone (max - min)}, from
+    the last `make noise` run kept in git; {} before there is one."""
+    if not Path(path).exists():
+        return {}
+    floors = {}
+    for name, row in read_json(path)["baselines"].items():
+        if row.get("seed"):
+            floors[name] = row["seed"]["test"]["max"] - row["seed"]["test"]["min"]
+    return floors
+
+
+Rule = namedtuple("Rule", "kind floor source")  # kind: exact, floor or unmeasured
+UNMEASURED = Rule("unmeasured", 0.0, "no floor measured")
+
+
+def rules(noise_path=artifacts.NOISE_FLOOR, drift_path=artifacts.FLOAT_DRIFT):
+    """{baseline: Rule}: what a reproduction of it, here or on another machine, is held to.
+    Exact under every float path (reports/float_drift.json): identity. Otherwise its floor,
+    the larger of its seed floor and its float-path floor. A baseline in neither file is
+    UNMEASURED (held to identity until `make drift` measures it)."""
+    seed, drift = seed_floors(noise_path), float_drift.floors(drift_path)
+    found = {}
+    for name in set(seed) | set(drift):
+        if name in drift and drift[name] is None:
+            found[name] = Rule("exact", 0.0, "exact under every float path")
+        elif name in drift:
+            found[name] = Rule("floor", *max((drift[name], "float path"),
+                                             (seed.get(name, 0.0), "seed"), key=lambda f: f[0]))
+        elif seed[name]:
+            found[name] = Rule("floor", seed[name], "seed; float path not measured")
+    return found
+
+
+def same_split(a, b):
+    """Did two tag files evaluate the same test projects on the same classes?"""
+    return set(a["test"]["ids"]) == set(b["test"]["ids"]) and a["classes"] == b["classes"]
+
+
+def shared_columns(a, b):
+    """Each side's column indices of the classes both have, in one order."""
+    shared = [c for c in a["classes"] if c in set(b["classes"])]
+    return ([a["classes"].index(c) for c in shared], [b["classes"].index(c) for c in shared])
+
+
+def compare_baseline(a, b, resamples, seed):
+    """Test macro F1 on each side, the difference b - a, its 95% interval, and whether it was
+    paired. Unpaired (other projects or classes), every number is over the shared classes."""
+    ids_a, true_a, pred_a = artifacts.tag_matrices(a["test"], a["classes"])
+    ids_b, true_b, pred_b = artifacts.tag_matrices(b["test"], b["classes"])
+    paired = same_split(a, b)
+    if paired:
+        order = [ids_b.index(i) for i in ids_a]
+        true_b, pred_b = true_b[order], pred_b[order]
+        counts_a = counts_b = metrics.resample_counts(len(ids_a), resamples, seed)
+    else:
+        cols_a, cols_b = shared_columns(a, b)
+        true_a, pred_a = true_a[:, cols_a], pred_a[:, cols_a]
+        true_b, pred_b = true_b[:, cols_b], pred_b[:, cols_b]
+        counts_a = metrics.resample_counts(len(ids_a), resamples, seed)
+        counts_b = metrics.resample_counts(len(ids_b), resamples, seed + 1)
+    f1_a = metrics.overall(true_a, pred_a)["f1"]
+    f1_b = metrics.overall(true_b, pred_b)["f1"]
+    diff = (metrics.resampled_macro_f1(true_b, pred_b, counts_b)
+            - metrics.resampled_macro_f1(true_a, pred_a, counts_a))
+    low, high = metrics.interval(diff)
+    return {"a": f1_a, "b": f1_b, "difference": f1_b - f1_a, "low": low, "high": high,
+            "paired": paired}
+
+
+def verdict(row, rule):
+    """better, worse or within noise: the interval covers 0, or the difference is no larger
+    than the baseline's floor."""
+    if row["difference"] == 0:
+        return "identical"
+    if row["low"] <= 0 <= row["high"]:
+        return "within noise"
+    if rule.kind == "floor" and abs(row["difference"]) <= rule.floor:
+        return f"within noise ({rule.source} floor)"
+    return "better" if row["difference"] > 0 else "worse"
+
+
+def split_note(a_files, b_files):
+    """One line when the two sides did not evaluate the same projects and classes."""
+    a, b = next(iter(a_files.values())), next(iter(b_files.values()))
+    if same_split(a, b):
+        return None
+    ids_a, ids_b = set(a["test"]["ids"]), set(b["test"]["ids"])
+    shared = len(set(a["classes"]) & set(b["classes"]))
+    return (f"The two sides differ in their split (seed, split params or data version): "
+            f"{len(ids_a)} and {len(ids_b)} test projects ({len(ids_a & ids_b)} shared), "
+            f"{len(a['classes'])} and {len(b['classes'])} classes ({shared} shared). Every "
+            f"number below is over the {shared} shared classes, and the intervals are "
+            f"unpaired (each side's own test projects resampled).")
+
+
+def compare(rev_a, rev_b, resamples=1000, seed=0, by_name=None):
+    """{"note", "rows": [{baseline, a, b, difference, low, high, rule, verdict}]}, sorted by
+    baseline (rule: the Rule it is held to, from `rules()` unless by_name gives them);
+    baselines on one side only are listed as such."""
+    by_name = rules() if by_name is None else by_name
+    a_files = tag_files(rev_a, resolve(rev_a))
+    b_files = tag_files(rev_b, resolve(rev_b))
+    rows = []
+    for name in sorted(set(a_files) | set(b_files)):
+        if name not in a_files or name not in b_files:
+            rows.append({"baseline": name, "only_in": rev_a if name in a_files else rev_b})
+            continue
+        row = {"baseline": name, **compare_baseline(a_files[name], b_files[name], resamples,
+                                                    seed), "rule": by_name.get(name, UNMEASURED)}
+        rows.append({**row, "verdict": verdict(row, row["rule"])})
+    return {"a": rev_a, "b": rev_b, "note": split_note(a_files, b_files), "rows": rows}
+
+
+def held_to(rule):
+    """The rule in words, for the table's column."""
+    if rule.kind == "floor":
+        return f"floor {rule.floor:.4f} ({rule.source})"
+    return f"identity ({rule.source})"
+
+
+def markdown(result):
+    """The comparison as a sorted markdown table."""
+    a, b = result["a"], result["b"]
+    lines = [f"## tagbench compare {a} {b}: test macro F1", ""]
+    if result["note"]:
+        lines += [result["note"], ""]
+    lines += [f"| baseline | {a} | {b} | {b} - {a} | 95% CI of the difference | held to "
+              f"| verdict |", "|---|---|---|---|---|---|---|"]
+    for r in result["rows"]:
+        if "only_in" in r:
+            lines.append(f"| {r['baseline']} | | | | | | only in {r['only_in']} |")
+            continue
+        lines.append(f"| {r['baseline']} | {r['a']:.4f} | {r['b']:.4f} "
+                     f"| {r['difference']:+.4f} | [{r['low']:+.4f}, {r['high']:+.4f}] "
+                     f"| {held_to(r['rule'])} | {r['verdict']} |")
+    return "\n".join(lines) + "\n"
+
+
+def reproduction_failures(result):
+    """Lines for the baselines whose reproduction moved too far: one held to identity by
+    anything, one held to a floor beyond it."""
+    failures = []
+    for r in result["rows"]:
+        if "only_in" in r:
+            failures.append(f"{r['baseline']}: only in {r['only_in']}: run `dvc repro` and "
+                            f"commit metrics/")
+            continue
+        rule = r["rule"]
+        if abs(r["difference"]) <= rule.floor + 1e-12:
+            continue
+        remedy = {"exact": "it is exact under every float path, so no machine explains it",
+                  "unmeasured": "measure its floors with `make noise` and `make drift`",
+                  "floor": "if the floor is too low, re-measure it with `make noise` or "
+                           "`make drift`"}[rule.kind]
+        failures.append(
+            f"{r['baseline']}: test macro F1 {r['a']:.6f} committed, {r['b']:.6f} "
+            f"reproduced ({r['difference']:+.6f}; held to {held_to(rule)}): find what "
+            f"changed with `dvc status` and `git diff`; if the change is meant, run `dvc "
+            f"repro` and commit dvc.lock and metrics/; {remedy}")
+    return failures

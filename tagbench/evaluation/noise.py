@@ -1,0 +1,97 @@
+"""The noise floor: how far each baseline's macro F1 moves when nothing but a seed changes.
+
+Opt-in (params.yaml's noise.seeds and noise.split_seeds are empty by default, so `dvc repro`
+pays nothing). Model seeds retrain every baseline on the committed split under each seed;
+split seeds re-split the data (the model seed fixed) and retrain, which also moves val and
+test. Each run chooses its threshold on val, as the pipeline does.
+"""
+
+import time
+
+import numpy as np
+
+from tagbench import data
+from tagbench.data import split
+from tagbench.io import read_json
+from tagbench.models import training
+
+
+def summary(values):
+    """mean, sample std (0 for one value), min and max."""
+    std = float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
+    return {"mean": float(np.mean(values)), "std": std, "min": float(np.min(values)),
+            "max": float(np.max(values))}
+
+
+def spread(runs):
+    """{val: summary, test: summary, runs: [...]}, or None for no runs."""
+    if not runs:
+        return None
+    return {**{s: summary([r[s] for r in runs]) for s in ("val", "test")}, "runs": runs}
+
+
+def split_for(p, seed):
+    records, classes = read_json(data.PROCESSED), data.load_classes()
+    return split.split_ids(records, classes, p["split"]["method"], p["split"]["train_size"],
+                           p["split"]["order"], seed)
+
+
+def run(name, p, splits):
+    f1 = training.train_and_score(name, p, splits["train"], splits["val"], splits["test"])
+    return {"val": round(f1["val"], 6), "test": round(f1["test"], 6)}
+
+
+def baselines(p):
+    """The baselines a noise run covers: noise.baselines, or every baseline when it is null."""
+    return p["baselines"] if p["noise"]["baselines"] is None else p["noise"]["baselines"]
+
+
+def noise_floor(p):
+    """{"seeds", "split_seeds", "baselines": {name: {"seed": spread, "split_seed": spread,
+    "seconds"}}}; empty when no seed is asked for."""
+    seeds, split_seeds = p["noise"]["seeds"], p["noise"]["split_seeds"]
+    result = {"seeds": seeds, "split_seeds": split_seeds, "baselines": {}}
+    if not seeds and not split_seeds:
+        return result
+    committed = read_json(data.SPLITS)
+    other_splits = {s: split_for(p, s) for s in split_seeds}
+    for name in baselines(p):
+        start = time.perf_counter()
+        by_seed = [{"seed": s, **run(name, {**p, "seed": s}, committed)} for s in seeds]
+        by_split = [{"split_seed": s, **run(name, p, other_splits[s])} for s in split_seeds]
+        row = {"seed": spread(by_seed), "split_seed": spread(by_split),
+               "seconds": round(time.perf_counter() - start, 1)}
+        result["baselines"][name] = row
+        print(f"noise {name}: " + "; ".join(
+            f"{kind} test macro F1 {row[kind]['test']['mean']:.4f} ± "
+            f"{row[kind]['test']['std']:.4f}" for kind in ("seed", "split_seed") if row[kind])
+            + f" ({row['seconds']:.0f} s)", flush=True)
+    return result
+
+
+def merge(kept, result, source):
+    """The committed floor (kept, or None) with one run's rows in place of its baselines';
+    every row says which run it came from."""
+    rows = {} if kept is None else {name: {"source": kept.get("source"), **row}
+                                    for name, row in kept["baselines"].items()}
+    rows.update({name: {**row, "source": source} for name, row in result["baselines"].items()})
+    return {"seeds": result["seeds"], "split_seeds": result["split_seeds"], "baselines": rows}
+
+
+def markdown(result):
+    """The noise table for reports/noise_floor.md and the README."""
+    lines = [f"Every baseline retrained under model seeds {result['seeds']} on the committed "
+             f"split, and under split seeds {result['split_seeds']} (model seed fixed), "
+             f"threshold chosen on val each time. Macro F1: mean ± std [min, max].", "",
+             "| baseline | model seeds: val | model seeds: test | split seeds: val | "
+             "split seeds: test | seconds | from |", "|---|---|---|---|---|---|---|"]
+
+    def cell(stats):
+        return f"{stats['mean']:.3f} ± {stats['std']:.3f} [{stats['min']:.3f}, {stats['max']:.3f}]"
+
+    for name, row in result["baselines"].items():
+        cells = [cell(row[kind][s]) if row[kind] else "" for kind in ("seed", "split_seed")
+                 for s in ("val", "test")]
+        lines.append(f"| {name} | {' | '.join(cells)} | {row['seconds']:.0f} "
+                     f"| `{row['source']}` |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,157 @@
+"""Slices of the test split (the lesson's bias checks): every baseline's macro and micro F1
+on each slice, with a bootstrap interval, flagged when it falls significantly below the same
+baseline's F1 on the whole test split.
+
+A slice is a name and one rule in params.yaml's `slices`. Macro F1 on a slice averages the
+tags that occur in it; the baseline's overall F1 it is held against averages the same tags
+over the whole test split, so a slice is not penalised for the tags it lacks.
+"""
+
+import numpy as np
+
+from tagbench.data import text as textlib
+from tagbench.errors import TagbenchError
+
+RULES = {  # rule -> (what its value must be, what it selects)
+    "max_words": (int, "at most this many words in the cleaned text"),
+    "max_description_words": (int, "at most this many words in the raw description"),
+    "no_gold_alias": (bool, "none of the project's tags is named (or aliased) in its text"),
+    "created_third": (int, "the oldest (1), middle (2) or newest (3) third by date"),
+    "tags": (int, "exactly this many tags"),
+    "min_tags": (int, "at least this many tags"),
+}
+MIN_SIZE = 10  # smaller slices are reported but never flagged
+
+
+def check_rules(slices, key="slices"):
+    """Raise TagbenchError, naming the param, for a slice that is not one known rule with a
+    value of the right type."""
+    if not isinstance(slices, dict):
+        raise TagbenchError(f"params.yaml: {key} must be a mapping of name -> rule")
+    for name, rule in slices.items():
+        where = f"params.yaml: {key}.{name}"
+        if not isinstance(rule, dict) or len(rule) != 1:
+            raise TagbenchError(f"{where} must be one rule, e.g. {{max_words: 15}}")
+        (kind, value), = rule.items()
+        if kind not in RULES:
+            raise TagbenchError(f"{where}: unknown rule {kind!r}; known: {', '.join(RULES)}")
+        wanted = RULES[kind][0]
+        if type(value) is not wanted or (wanted is int and value < 0) or (
+                kind == "created_third" and value not in (1, 2, 3)):
+            raise TagbenchError(f"{where}: {kind} = {value!r} must be "
+                                f"{'true or false' if wanted is bool else 'a whole number'}"
+                                f"{' 1, 2 or 3' if kind == 'created_third' else ''}")
+
+
+def has_alias(cleaned, tags, vocabulary):
+    """Does the cleaned text name one of these tags, or one of their aliases, as whole words?"""
+    padded = f" {cleaned} "
+    names = [n for tag in tags for n in [tag, *vocabulary[tag]["aliases"]]]
+    return any(f" {textlib.clean(n)} " in padded for n in names if textlib.clean(n))
+
+
+def masks(slices, records, vocabulary, all_dates):
+    """{slice: boolean mask over records}, without the slices this dataset cannot have (a
+    field it lacks: no description, no dates), each said in one line; all_dates: every
+    row's date, which fixes the thirds."""
+    dated = sorted(d for d in all_dates if d)
+    cuts = [dated[len(dated) * i // 3] for i in (1, 2)] if dated else []
+
+    def third(date):
+        return None if date is None or not cuts else 1 + sum(date >= c for c in cuts)
+
+    selects = {
+        "max_words": lambda r, v: len(r["text"].split()) <= v,
+        "max_description_words": lambda r, v: len(r["fields"]["description"].split()) <= v,
+        "no_gold_alias": lambda r, v: (not has_alias(r["text"], r["tags"], vocabulary)) == v,
+        "created_third": lambda r, v: third(r["date"]) == v,
+        "tags": lambda r, v: len(r["tags"]) == v,
+        "min_tags": lambda r, v: len(r["tags"]) >= v,
+    }
+    lacking = {"max_description_words": not all("description" in r["fields"] for r in records),
+               "created_third": not cuts}
+    result = {}
+    for name, rule in slices.items():
+        (kind, value), = rule.items()
+        if lacking.get(kind):
+            print(f"slices: {name} ({kind}) left out: this dataset has no "
+                  f"{'description field' if kind == 'max_description_words' else 'dates'}")
+            continue
+        result[name] = np.array([selects[kind](r, value) for r in records], dtype=bool)
+    return result
+
+
+def present_macro_f1(y_true, y_pred, counts):
+    """Macro F1 over the tags with a positive in each resample (counts: resample_counts), so a
+    rare tag a resample happens to miss does not count as a zero."""
+    truth, predicted = np.asarray(y_true, dtype=bool), np.asarray(y_pred, dtype=bool)
+    tp, fn = counts @ (truth & predicted), counts @ (truth & ~predicted)
+    fp = counts @ (~truth & predicted)
+    present = tp + fn > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f1 = np.where(present, 2 * tp / (2 * tp + fp + fn), 0.0)
+    return f1.sum(axis=1) / np.maximum(present.sum(axis=1), 1)
+
+
+def slice_scores(mask, y_true, y_pred, counts):
+    """Macro F1 over the tags present in the slice (with its bootstrap samples from counts,
+    resamples of the slice's rows), micro F1, and the same-tags macro F1 on the whole split."""
+    from tagbench.evaluation.metrics import overall
+
+    y, p = y_true[mask], y_pred[mask]
+    present = y.any(axis=0)
+    return {
+        "f1": overall(y[:, present], p[:, present])["f1"],
+        "micro_f1": overall(y, p)["micro_f1"],
+        "overall_f1": overall(y_true[:, present], y_pred[:, present])["f1"],
+        "samples": present_macro_f1(y, p, counts),
+    }
+
+
+def evaluate(masks_, y_true, predictions, resamples, seed):
+    """{baseline: {slice: {f1, f1_low, f1_high, micro_f1, overall_f1, below}}}; below: the
+    slice's 95% interval lies under the baseline's same-tags F1 on the whole split."""
+    from tagbench.evaluation.metrics import interval, resample_counts
+
+    counts = {name: resample_counts(int(m.sum()), resamples, seed) for name, m in masks_.items()}
+    table = {}
+    for baseline, y_pred in predictions.items():
+        table[baseline] = {}
+        for name, mask in masks_.items():
+            if not mask.any():
+                table[baseline][name] = None
+                continue
+            s = slice_scores(mask, y_true, y_pred, counts[name])
+            low, high = interval(s.pop("samples"))
+            table[baseline][name] = {**{k: round(v, 6) for k, v in s.items()},
+                                     "f1_low": round(low, 6), "f1_high": round(high, 6),
+                                     "below": bool(mask.sum() >= MIN_SIZE
+                                                   and high < s["overall_f1"])}
+    return table
+
+
+def markdown(slices, sizes, table):
+    """reports/slices.md: the rules, then macro F1 [95% CI] per baseline and slice (the
+    slices the dataset can have: those in sizes)."""
+    names = [name for name in slices if name in sizes]
+    lines = ["# Slices of the test split", "",
+             "Macro F1 over the tags present in each slice, with a 95% bootstrap interval over "
+             "the slice's projects; **bold** (and ▼) where the whole interval lies below the "
+             "baseline's F1 on the whole test split over the same tags. Slices under "
+             f"{MIN_SIZE} projects are never flagged.", "",
+             "| slice | rule | projects |", "|---|---|---|"]
+    for name in names:
+        (kind, value), = slices[name].items()
+        lines.append(f"| {name} | {kind}: {value} ({RULES[kind][1]}) | {sizes[name]} |")
+    lines += ["", "| baseline | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
+    for baseline, row in table.items():
+        cells = []
+        for name in names:
+            r = row[name]
+            if r is None:
+                cells.append("empty")
+                continue
+            cell = f"{r['f1']:.3f} [{r['f1_low']:.3f}, {r['f1_high']:.3f}]"
+            cells.append(f"**{cell} ▼** (all {r['overall_f1']:.3f})" if r["below"] else cell)
+        lines.append(f"| {baseline} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,88 @@
+"""The one path that trains a baseline: built from its params, on train within its budget,
+watching val where it stops early. The train stage, cv, the noise floor and the scaling
+benchmark all call `train`; the stage also saves the model and writes its scores."""
+
+import time
+
+import numpy as np
+
+from tagbench import data
+from tagbench.evaluation import metrics, thresholds
+from tagbench.io import read_json, save_array, write_json
+from tagbench.models import registry
+from tagbench.pipeline.artifacts import predictions_path, training_log, training_time_path
+from tagbench.seeding import seed_everything
+
+
+def within_budget(name, train, max_rows, seed):
+    """train, or a seeded random max_rows of its rows when it is over the baseline's budget."""
+    if not max_rows or len(train) <= max_rows:
+        return train
+    keep = np.sort(np.random.default_rng(seed).choice(len(train), max_rows, replace=False))
+    print(f"{name}: {len(train):,} train rows are over its budget ({name}.max_train_rows = "
+          f"{max_rows:,}): trained on a random {max_rows:,} of them")
+    return data.Dataset([train.records[i] for i in keep], train.classes, train.form)
+
+
+def train(name, p, train_ids, val_ids, log=False):
+    """(model, rows): a baseline built from p and fitted on the train ids, within its budget
+    (the rows it trained on); val: what a model that stops early watches. log: write its
+    fit's log with dvclive (per epoch for neural ones), where its train stage keeps it.
+    Seeding is the caller's."""
+    model = registry.build(name, p, data.load_classes())
+    rows = within_budget(name, data.load_ids(train_ids, model.input),
+                         model.config.max_train_rows, p["seed"])
+    val = data.load_ids(val_ids, model.input)
+    if not log:
+        return model.fit(rows.texts, rows.y, val=(val.texts, val.y)), len(rows)
+    from dvclive import Live
+
+    with Live(str(training_log(name)), report=None, save_dvc_exp=False, dvcyaml=None) as live:
+        model.fit(rows.texts, rows.y, val=(val.texts, val.y), live=live)
+    return model, len(rows)
+
+
+def train_and_score(name, p, train_ids, val_ids, test_ids=()):
+    """Train one baseline (seeded by p["seed"]) and choose its threshold on val_ids as the
+    pipeline does; its macro F1 on val_ids, and on test_ids when given."""
+    seed_everything(p["seed"])
+    model, _ = train(name, p, train_ids, val_ids)
+    val = data.load_ids(val_ids, model.input)
+    scores = model.predict_scores(val.texts)
+    meta = {"output": model.output, "default_threshold": model.default_threshold}
+    record = thresholds.choose(val.y, scores, meta, p["threshold"])
+    f1 = {"val": metrics.overall(val.y, thresholds.decide(scores, record))["f1"]}
+    if len(test_ids):
+        test = data.load_ids(test_ids, model.input)
+        predicted = thresholds.decide(model.predict_scores(test.texts), record)
+        f1["test"] = metrics.overall(test.y, predicted)["f1"]
+    return f1
+
+
+def train_stage(name, p):
+    """Stage train: seed, train one baseline on train, save it, and write its val and test
+    scores, scored by the model as saved and loaded back (what `tagbench predict` runs), not
+    by the copy in memory.
+
+    A baseline in an RNG stream (registry.RNG_STREAMS) replays the whole stream in the
+    lesson's order (every member trained, then test scored before val, member by member) and
+    keeps its own draws.
+    """
+    splits = read_json(data.SPLITS)
+    seed_everything(p["seed"], splits.get("numpy_state"))
+    members = {}
+    for member in registry.stream(name):
+        start = time.perf_counter()
+        model, rows = train(member, p, splits["train"], splits["val"], log=member == name)
+        seconds = time.perf_counter() - start
+        if member == name:
+            registry.save(name, model, p["text"], rows)
+            write_json(training_time_path(name), {"train_seconds": round(seconds, 3)})
+            model = registry.load(name)[0]
+            print(f"{name}: trained in {seconds:.1f} s")
+        members[member] = model
+    for split in ("test", "val"):
+        for member, model in members.items():
+            scores = model.predict_scores(data.load_split(split, model.input).texts)
+            if member == name:
+                save_array(predictions_path(name, split), scores)

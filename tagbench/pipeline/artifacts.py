@@ -1,0 +1,184 @@
+"""Where the pipeline keeps what it builds, each path named once in the code (dvc.yaml
+declares them again as the stages' outs).
+
+models/<baseline>/model/         the artifact (model.json, weights) plus meta.json
+models/<baseline>/threshold.json the decision threshold chosen on val
+data/predictions/<baseline>/     val.npy and test.npy: scores (or 0/1 labels) per class
+dvclive/<baseline>/              its fit's log (neural: per epoch)
+metrics/training/<baseline>.json how long its training took (measured, so never in the model)
+metrics/baselines/<baseline>.json its val and test metrics (what `dvc metrics show` lists)
+metrics/tags/<baseline>.json     each val and test project's true and predicted tags
+metrics/pr/<baseline>/<split>.json  its precision-recall curve
+metrics/behavior/<baseline>.json its behavioural test pass rates (failed cases: reports/<baseline>/)
+metrics/faithfulness/<baseline>.json  how faithful its explanations are (comprehensiveness)
+metrics/explanations/<baseline>.json  its explanations of a few test projects
+metrics/<name>.json              the pipeline's other metrics (data, split, cv, noise, tradeoffs)
+reports/                         figures and tables people read
+
+Everything under metrics/ and dvclive/ is `cache: false`, in git, so two commits compare from
+git alone. tests/test_artifacts.py checks that dvc.yaml declares these paths.
+"""
+
+from pathlib import Path
+
+import numpy as np
+
+from tagbench import data
+from tagbench.errors import TagbenchError
+from tagbench.io import load_array, read_json
+
+MODELS = Path("models")
+PREDICTIONS = Path("data/predictions")
+REPORTS = Path("reports")
+METRICS = Path("metrics")
+TRADEOFFS = METRICS / "tradeoffs.json"
+TRADEOFFS_MD = REPORTS / "tradeoffs.md"
+TRADEOFFS_PNG = REPORTS / "tradeoffs.png"
+PER_CLASS_PNG = REPORTS / "per_class_f1.png"
+PR_PNG = REPORTS / "pr_curves.png"
+CURVES_PNG = REPORTS / "training_curves.png"
+SPLIT_DISTRIBUTION = REPORTS / "split_distribution.json"
+SLICES = METRICS / "slices.json"
+SLICES_MD = REPORTS / "slices.md"
+SLICES_PNG = REPORTS / "slices.png"
+DATASET_VERSIONS = REPORTS / "dataset_versions.md"  # `make compare-versions`, kept in git
+LESSON_REPRODUCTION = REPORTS / "lesson_reproduction.md"  # `make reproduce-lesson`
+GOEMOTIONS_MD = REPORTS / "goemotions.md"  # `make goemotions`, kept in git
+SCALING_MD = Path("benchmarks/results/scaling.md")  # benchmarks/scaling.py, kept in git
+CV = METRICS / "cv.json"
+NOISE = METRICS / "noise.json"
+NOISE_FLOOR = REPORTS / "noise_floor.json"  # the last opt-in noise run, kept in git
+FLOAT_DRIFT = REPORTS / "float_drift.json"  # `make drift`, kept in git beside it
+DATA_STATS = METRICS / "data.json"
+SPLIT_STATS = METRICS / "split.json"
+TAGS = METRICS / "tags"  # `tagbench compare` reads them
+BASELINE_METRICS = METRICS / "baselines"
+BEHAVIOR = METRICS / "behavior"
+FAITHFULNESS = METRICS / "faithfulness"
+EXPLANATIONS = METRICS / "explanations"
+EXPLANATIONS_HTML = REPORTS / "explanations.html"
+PR = METRICS / "pr"
+LOGS = Path("dvclive")
+TRAINING_TIMES = METRICS / "training"
+
+
+def model_dir(name):
+    return MODELS / name / "model"
+
+
+def threshold_path(name):
+    return MODELS / name / "threshold.json"
+
+
+def predictions_path(name, split):
+    return PREDICTIONS / name / f"{split}.npy"
+
+
+def metrics_path(name):
+    return BASELINE_METRICS / f"{name}.json"
+
+
+def pr_path(name, split):
+    return PR / name / f"{split}.json"
+
+
+def training_log(name):
+    return LOGS / name
+
+
+def training_time_path(name):
+    return TRAINING_TIMES / f"{name}.json"
+
+
+def training_history(name):
+    """{curve: [value per epoch]} from the baseline's dvclive log (train_loss, val_loss,
+    val_f1, ...); {} for a baseline that does not train in epochs."""
+    folder = training_log(name) / "plots" / "metrics"
+    curves = {}
+    for path in sorted(folder.glob("*.tsv")):
+        rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()[1:]]
+        curves[path.stem] = [float(value) for _, value in rows]
+    return curves
+
+
+def behavior_path(name):
+    return BEHAVIOR / f"{name}.json"
+
+
+def faithfulness_path(name):
+    return FAITHFULNESS / f"{name}.json"
+
+
+def explanations_path(name):
+    return EXPLANATIONS / f"{name}.json"
+
+
+def behavior_failures_path(name):
+    return REPORTS / name / "behavior_failures.json"
+
+
+def per_class_path(name):
+    return REPORTS / name / "per_class.json"
+
+
+def pr_figure_path(name):
+    return REPORTS / name / "pr_curve.png"
+
+
+def tags_path(name):
+    return TAGS / f"{name}.json"
+
+
+def project_tags(ids, y_true, y_pred):
+    """One split's projects as {ids, true, predicted}, tags as class indices: small enough
+    for git, so two commits compare from git alone."""
+    return {"ids": list(ids), "true": [np.flatnonzero(row).tolist() for row in y_true],
+            "predicted": [np.flatnonzero(row).tolist() for row in y_pred]}
+
+
+def tag_matrices(split_tags, classes):
+    """(ids, y_true, y_pred) back from project_tags."""
+    def matrix(rows):
+        y = np.zeros((len(rows), len(classes)), dtype=np.uint8)
+        for i, row in enumerate(rows):
+            y[i, row] = 1
+        return y
+
+    return split_tags["ids"], matrix(split_tags["true"]), matrix(split_tags["predicted"])
+
+
+def load_meta(name):
+    path = model_dir(name) / "meta.json"
+    if not path.exists():
+        raise TagbenchError(f"baseline {name!r} is not trained ({path} is missing): "
+                            f"run `dvc repro` to build it")
+    return read_json(path)
+
+
+def load_scores(name, split):
+    """The stored scores of one baseline on one split, with the split's true labels."""
+    scores = load_array(predictions_path(name, split))
+    truth = data.load_split(split)
+    if scores.shape != truth.y.shape:
+        raise TagbenchError(f"{predictions_path(name, split)}: shape {scores.shape} does not "
+                            f"match the {split} split {truth.y.shape}: run `dvc repro`")
+    return scores, truth
+
+
+def evaluation(name):
+    """What evaluate@<name> wrote: its metrics, and per split (ids, true tags, predicted tags)."""
+    tags = read_json(tags_path(name))
+    return read_json(metrics_path(name)), {
+        split: tag_matrices(tags[split], tags["classes"]) for split in ("val", "test")}
+
+
+def shared_truth(evaluations):
+    """{split: true tags}: the projects and labels every baseline was evaluated on."""
+    (first, (_, reference)), *others = evaluations.items()
+    for name, (_, splits) in others:
+        for split, (ids, y, _) in splits.items():
+            if ids != reference[split][0] or not np.array_equal(y, reference[split][1]):
+                raise TagbenchError(f"{tags_path(name)} and "
+                                    f"{tags_path(first)} were evaluated on different "
+                                    f"{split} projects: run `dvc repro`")
+    return {split: y for split, (_, y, _) in reference.items()}

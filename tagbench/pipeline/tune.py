@@ -1,0 +1,104 @@
+"""Hyper-parameter sweeps with DVC's own experiment queue: queue a grid, run it, rank it by
+val macro F1 (the test split is reported, never used to choose)."""
+
+import json
+import re
+import subprocess
+import time
+from pathlib import Path
+
+from tagbench.errors import TagbenchError
+from tagbench.pipeline import params
+from tagbench.pipeline.artifacts import metrics_path
+
+SWEEPS = Path("sweeps.yaml")
+
+
+def grid_flags(grid):
+    """{key: [a, b]} -> ["-S", "key=a,b", ...] (DVC expands the combinations)."""
+    return [flag for key, values in grid.items() for flag in params.set_flag(key, values)]
+
+
+def check_grid(grid, base):
+    """Every value of the grid set into base must pass params.yaml's declaration (a
+    baseline's section: its config dataclass), so a bad sweep fails before it is queued."""
+    for key, values in grid.items():
+        if not isinstance(values, list) or not values:
+            raise TagbenchError(f"{SWEEPS}: {key} must be a non-empty list of values")
+        for value in values:
+            override = value
+            for part in reversed(key.split(".")):
+                override = {part: override}
+            try:
+                params.validate(params.merge(base, override))
+            except TagbenchError as e:
+                raise TagbenchError(f"{SWEEPS}: {e}") from None
+
+
+def default_grid(name):
+    grids = params.read_yaml(SWEEPS)
+    if name not in grids:
+        raise TagbenchError(f"{SWEEPS}: no grid for {name!r}; known: {', '.join(grids)}")
+    check_grid(grids[name], params.load())
+    return grids[name]
+
+
+def dvc(*args):
+    result = subprocess.run(["dvc", *args], capture_output=True, text=True)
+    if result.returncode:
+        raise TagbenchError(f"dvc {' '.join(args)} failed: {result.stderr.strip()}")
+    return result.stdout
+
+
+def queue(name, grid, force=False):
+    """Queue every combination of the grid as one experiment each, running only this
+    baseline's stages (force: all of them again, past DVC's run-cache); returns the
+    experiments' names."""
+    out = dvc("exp", "run", "--queue", *(["--force"] if force else []), *grid_flags(grid),
+              f"evaluate@{name}")
+    return re.findall(r"Queued experiment '([^']+)'", out)
+
+
+def run_queue(poll_seconds=5, jobs=1):
+    """Start `jobs` queue workers and wait until nothing is queued or running. Each
+    experiment's training then takes its share of the cores (params.yaml's threads: 0)."""
+    dvc("queue", "start", "-j", str(jobs))
+    while True:
+        status = dvc("queue", "status").splitlines()
+        left = sum("Queued" in line or "Running" in line for line in status)
+        if not left:
+            return
+        print(f"queue: {left} experiment(s) queued or running", flush=True)
+        time.sleep(poll_seconds)
+
+
+def ranked(name, keys, experiments):
+    """[(val F1, test F1, experiment, {key: value})] for the named experiments, best first."""
+    table = json.loads(dvc("exp", "show", "--json"))
+    rows = []
+    for commit in table:
+        for exp in commit.get("experiments") or []:
+            if exp.get("name") not in experiments:
+                continue
+            data = exp["revs"][0]["data"]
+            if exp["revs"][0].get("error") or data.get("status") == "Failed":
+                continue
+            metrics = data.get("metrics", {}).get(str(metrics_path(name)), {}).get("data")
+            if not metrics:
+                continue
+            tree = data["params"]["params.yaml"]["data"]
+            values = {key: params.dotted(tree, key) for key in keys}
+            rows.append((metrics["val"]["f1"], metrics["test"]["f1"], exp.get("name"), values))
+    return sorted(rows, key=lambda row: -row[0])
+
+
+def table_markdown(rows):
+    if not rows:
+        return "no finished experiment"
+    keys = list(rows[0][3])
+    lines = ["| rank | experiment | " + " | ".join(keys) + " | val macro F1 | test macro F1 |",
+             "|---" * (len(keys) + 4) + "|"]
+    for rank, (val, test, exp, values) in enumerate(rows, 1):
+        cells = " | ".join(str(values[k]) for k in keys)
+        lines.append(f"| {rank} | {exp} | {cells} | {val:.4f} | {test:.4f} |")
+    return "\n".join(lines)

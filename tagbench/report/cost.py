@@ -1,0 +1,30 @@
+"""What a trained baseline costs to run: its latency and throughput through the whole predict
+path, and its size on disk."""
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def folder_mb(path):
+    return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file()) / 1e6
+
+
+LATENCY_TEXTS = 500  # the first texts of val timed (all of the projects' 215)
+
+
+def latency(tagger, texts, batch_size=64):
+    """(median ms per project at batch 1, projects per second at batch_size) over the first
+    LATENCY_TEXTS texts, through the whole predict path: cleaning, the model, the threshold."""
+    texts = texts[:LATENCY_TEXTS]
+    tagger.predict(texts[:batch_size])  # warm-up: lazy imports, first-call allocations
+    single = []
+    for text in texts:
+        start = time.perf_counter()
+        tagger.predict([text])
+        single.append(time.perf_counter() - start)
+    start = time.perf_counter()
+    for i in range(0, len(texts), batch_size):
+        tagger.predict(texts[i:i + batch_size])
+    return 1000 * float(np.median(single)), len(texts) / (time.perf_counter() - start)
