@@ -33,9 +33,15 @@ install: $(VENV)/.installed plots/template.html
 remote: install
 	$(DVC) remote modify --local store url "$(DVC_REMOTE)"
 
-# The raw data only: everything else is built by `dvc repro`.
-pull: remote
-	$(DVC) pull $(wildcard data/raw/*/*.dvc)
+# The raw data only: everything else is built by `dvc repro`. A file already pulled (newer
+# than its .dvc pointer) is not asked for again: no DVC call at all when nothing is missing.
+RAW := $(patsubst %.dvc,%,$(wildcard data/raw/*/*.dvc))
+pull: install
+	@missing=$$(for f in $(RAW); do [ "$$f" -nt "$$f.dvc" ] || echo "$$f.dvc"; done); \
+	if [ -n "$$missing" ]; then \
+	  $(DVC) remote modify --local store url "$(DVC_REMOTE)" && $(DVC) pull $$missing && \
+	  touch $(RAW); \
+	fi
 
 repro: pull
 	$(DVC) repro
@@ -46,7 +52,7 @@ TESTS ?= not integration
 test: pull
 	$(BIN)/python -m pytest -m "$(TESTS)" --durations=15
 
-# The inner loop: unit tests on small real data, no DVC runs, no full-data training (~50 s).
+# The inner loop: unit tests on small real data, no DVC runs, no full-data training (~30 s).
 test-fast: pull
 	$(BIN)/python -m pytest -m "not slow"
 

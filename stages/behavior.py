@@ -1,5 +1,5 @@
 """Stage behavior: run one baseline on the behavioural suite (data/behavioral/*.jsonl) through
-predict's Predictor; pass rates per kind as metrics, failed case ids as a report.
+predict's Predictor; pass rates per test type as metrics, failed case ids as a report.
 Usage: python stages/behavior.py <baseline>"""
 
 import sys

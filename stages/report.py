@@ -11,7 +11,7 @@ from tqdm import tqdm
 from tagbench import data
 from tagbench.errors import exits_cleanly
 from tagbench.evaluation import explain, metrics, thresholds
-from tagbench.evaluation.behavior import FIELDS as BEHAVIOR_KINDS
+from tagbench.evaluation.behavior import FIELDS as TEST_TYPES
 from tagbench.io import load_array, read_json, write_json, write_text
 from tagbench.pipeline import artifacts, params
 from tagbench.predict import Predictor
@@ -24,7 +24,8 @@ def measure(name, measured, truth, texts, config):
     meta = artifacts.load_meta(name)
     tagger = Predictor(name)
     latency_ms, throughput = cost.latency(tagger, texts)
-    row = {"name": name, **measured["test"], "val_f1": measured["val"]["f1"],
+    row = {"name": name, **{f"test_{k}": v for k, v in measured["test"].items()},
+           "val_f1": measured["val"]["f1"],
            "latency_ms": latency_ms, "throughput": throughput,
            "size_mb": cost.folder_mb(artifacts.model_dir(name)),
            "parameters": int(tagger.model.num_parameters()),
@@ -32,7 +33,7 @@ def measure(name, measured, truth, texts, config):
            **read_json(artifacts.training_time_path(name))}
     behavior = read_json(artifacts.behavior_path(name))
     row["behavior_pass"] = behavior["all"]["pass_rate"]
-    row["behavior"] = {kind: behavior[kind]["pass_rate"] for kind in BEHAVIOR_KINDS}
+    row["behavior"] = {test: behavior[test]["pass_rate"] for test in TEST_TYPES}
     at3 = read_json(artifacts.faithfulness_path(name))["3"] or {
         "removed": 0.0, "removed_random": 0.0, "difference": 0.0}  # no tag to explain
     row["faithfulness"] = {k: at3[k] for k in ("removed", "removed_random", "difference")}
@@ -50,7 +51,7 @@ def add_intervals(rows, truth, predictions, p):
         truth["test"], {n: pr["test"] for n, pr in predictions.items()}, resamples, p["seed"])
     for row in rows:
         row["val_f1_low"], row["val_f1_high"] = metrics.interval(val_samples[row["name"]])
-        row["f1_low"], row["f1_high"] = metrics.interval(test_samples[row["name"]])
+        row["test_f1_low"], row["test_f1_high"] = metrics.interval(test_samples[row["name"]])
     return val_samples
 
 

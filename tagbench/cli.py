@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tagbench.errors import TagbenchError, exits_cleanly
 from tagbench.io import read_json, write_json, write_text
-from tagbench.pipeline import artifacts, lockcheck, params
+from tagbench.pipeline import artifacts, flags, lockcheck, params
 from tagbench.report import lesson, readme, recommend
 
 
@@ -146,7 +146,7 @@ def cmd_float_path(args):
 
 def cmd_preset(args):
     """Print the `dvc exp run -S ...` flags that apply a params preset file."""
-    print(" ".join(params.set_flags(args.path)))
+    print(" ".join(flags.set_flags(args.path)))
 
 
 def cmd_lesson_report(args):

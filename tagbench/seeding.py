@@ -14,8 +14,8 @@ def seed_everything(seed, numpy_state=None):
     if numpy_state is None:
         np.random.seed(seed)
     else:
-        kind, keys, pos, has_gauss, gauss = numpy_state
-        np.random.set_state((kind, np.array(keys, dtype=np.uint32), pos, has_gauss, gauss))
+        generator, keys, pos, has_gauss, gauss = numpy_state
+        np.random.set_state((generator, np.array(keys, dtype=np.uint32), pos, has_gauss, gauss))
     if "torch" in sys.modules:
         sys.modules["torch"].manual_seed(seed)
 

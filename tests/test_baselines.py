@@ -178,3 +178,20 @@ def test_save_renames_a_complete_artifact_into_place(tmp_path, monkeypatch):
     os.umask(umask)
     assert first.stat().st_mode & 0o777 == 0o777 & ~umask
     assert (first / "meta.json").stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_an_unknown_tfidf_classifier_is_refused_not_replaced():
+    from dataclasses import dataclass, fields
+
+    from tagbench.errors import TagbenchError
+    from tagbench.models.configs import SvmConfig
+    from tagbench.models.tfidf.tagger import classifier
+
+    @dataclass(frozen=True)
+    class Boosted(SvmConfig):
+        classifier = "xgboost"
+
+    svm = config_of("tfidf_svm")
+    config = Boosted(**{f.name: getattr(svm, f.name) for f in fields(svm)})
+    with pytest.raises(TagbenchError, match="Boosted.classifier = 'xgboost': known classifiers"):
+        classifier(config, None)

@@ -1,4 +1,4 @@
-"""The behavioural suite: its cases, each kind of test on a stub model, bad case files."""
+"""The behavioural suite: its cases, each test type on a stub model, bad case files."""
 
 import json
 
@@ -8,6 +8,7 @@ from conftest import REPO
 from tagbench.data import readers
 from tagbench.errors import TagbenchError
 from tagbench.evaluation import behavior
+from tagbench.pipeline import params
 
 CLASSES = ["pytorch", "tensorflow", "computer-vision", "image-classification"]
 
@@ -27,15 +28,15 @@ SUITE = {
 }
 
 
-def test_a_good_model_passes_every_kind():
+def test_a_good_model_passes_every_test_type():
     good = stub([("images", "image-classification"), ("pytorch", "pytorch"),
                  ("tensorflow", "tensorflow")])
     rates, failed = behavior.run(good, SUITE, CLASSES)
     assert rates["all"] == {"passed": 3, "total": 3, "skipped": 0, "pass_rate": 1.0}
-    assert failed == {kind: [] for kind in SUITE}
+    assert failed == {test: [] for test in SUITE}
 
 
-def test_each_kind_catches_its_failure():
+def test_each_test_type_catches_its_failure():
     blind = stub([])  # predicts nothing: fails minimum functionality and directional
     rates, failed = behavior.run(blind, SUITE, CLASSES)
     assert failed == {"minimum_functionality": ["m1"], "invariance": [], "directional": ["d1"]}
@@ -56,8 +57,9 @@ def test_a_case_whose_tags_are_not_classes_here_is_skipped():
 
 
 def test_the_committed_suite_is_valid_and_large_enough():
+    p = params.load(REPO / "params.yaml")
     suite = behavior.load_suite(readers.read_tags(REPO / "data/raw/v1/tags.json"),
-                                REPO / behavior.SUITE)
+                                REPO / p["dataset"]["behavior"])
     assert sum(len(cases) for cases in suite.values()) >= 60
     assert all(len(cases) >= 15 for cases in suite.values())
 

@@ -36,11 +36,29 @@ def test_project_tags_round_trip(truth):
     assert np.array_equal(y_true, truth) and np.array_equal(y_pred, predicted)
 
 
-def test_paired_difference_of_the_same_predictions_is_exactly_zero(truth):
-    same = tags_file(truth, noisy(truth, 0.1, 1))
-    row = compare.compare_baseline(same, same, 200, 0)
-    assert row["paired"] and row["difference"] == 0 and row["low"] == row["high"] == 0
-    assert compare.verdict(row, UNMEASURED) == "identical"
+def test_each_side_is_read_from_its_own_revision(truth, tmp_path, monkeypatch):
+    """HEAD's tags file and the workspace's differ: the difference is theirs, in order, and
+    the same predictions written twice compare as identical."""
+    import json
+
+    from tagbench.evaluation import metrics
+
+    monkeypatch.chdir(tmp_path)
+    worse, better = noisy(truth, 0.2, 1), noisy(truth, 0.05, 2)
+    path = tmp_path / artifacts.tags_path("svm")
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(tags_file(truth, worse)))
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "worse")
+    path.write_text(json.dumps(tags_file(truth, better)))
+    row = compare.compare("HEAD", "workspace", 200, 0, by_name={})["rows"][0]
+    expected = metrics.overall(truth, better)["f1"] - metrics.overall(truth, worse)["f1"]
+    assert row["difference"] == pytest.approx(expected) and row["low"] > 0
+    path.write_text(json.dumps(tags_file(truth, worse.copy())))
+    same = compare.compare("HEAD", "workspace", 200, 0, by_name={})["rows"][0]
+    assert same["paired"] and same["difference"] == 0 and same["low"] == same["high"] == 0
+    assert compare.verdict(same, UNMEASURED) == "identical"
 
 
 def test_paired_interval_is_narrower_than_unpaired_and_finds_a_real_gain(truth):
@@ -130,6 +148,12 @@ def test_unknown_revision_and_a_revision_without_tags_are_one_line(tmp_path, mon
     assert list(tmp_path.iterdir()) == [tmp_path / ".git"]  # nothing written
 
 
+def test_a_failing_git_is_one_line_with_its_message(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # not a git repository
+    with pytest.raises(TagbenchError, match="^git rev-parse failed: fatal: not a git repo"):
+        compare.compare("HEAD", "workspace")
+
+
 def test_seed_floors_are_the_seed_range_of_test_f1(tmp_path):
     path = tmp_path / "floor.json"
     path.write_text('{"baselines": {"cnn": {"seed": {"test": {"min": 0.62, "max": 0.65}}},'
@@ -170,7 +194,7 @@ def test_each_baseline_is_held_to_identity_or_the_larger_of_its_floors(tmp_path)
     rules = compare.rules(noise, drift)
     assert rules["cnn"] == Rule("floor", pytest.approx(0.03), "seed")
     assert rules["embed"] == Rule("floor", 0.004, "float path")
-    assert rules["svm"].kind == "exact"
+    assert rules["svm"].held_to == "exact"
     assert rules["rf"] == Rule("floor", pytest.approx(0.01), "seed; float path not measured")
     assert compare.rules(tmp_path / "none.json", tmp_path / "none.json") == {}
 

@@ -10,6 +10,10 @@ from conftest import config_of
 from tagbench.models import Run
 from tagbench.models.neural.embeddings import EmbeddingTagger
 
+# Every test here imports transformers (5 s) or builds the tiny BERT with it: `make test`,
+# not the inner loop.
+pytestmark = pytest.mark.slow
+
 CLASSES = ["a", "b", "c"]
 TEXTS = ["graph neural nets", "image segmentation", "language models", "object detection",
          "node classification", "text generation", "image generation gan", "graph attention"]
@@ -34,7 +38,6 @@ def test_embeddings_are_frozen_normalised_and_batch_independent(bert):
     assert not np.allclose(np.linalg.norm(raw, axis=1), 1)
 
 
-@pytest.mark.slow  # a fresh Python process that imports torch
 def test_fit_scores_and_reloads_without_transformers(bert, tmp_path):
     model = tagger(bert).fit(TEXTS, Y)
     scores = model.predict_scores(TEXTS)

@@ -23,11 +23,11 @@ def lesson_run(tmp_path_factory):
     (root / "data" / "raw").symlink_to(REPO / "data" / "raw")
     stages = [("preprocess",), ("stem",), ("split",)] + [("train", n) for n in lesson.REPRODUCED]
     for stage, *args in stages:
-        result = run_stage(root, stage, *args)
+        result = run_stage(root, stage, *args, fresh=True)
         assert result.returncode == 0, result.stderr
     for name in lesson.REPRODUCED:
         for stage in ("threshold", "evaluate"):
-            result = run_stage(root, stage, name)
+            result = run_stage(root, stage, name, fresh=True)
             assert result.returncode == 0, result.stderr
     return root
 

@@ -3,10 +3,11 @@ a local folder as the shared DVC remote, two clones that each run a different ex
 push it (`dvc exp push`), and a third that pulls both and compares them."""
 
 import json
+import subprocess
 
 import pytest
 
-from conftest import sh
+from conftest import ENV, sh
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -52,8 +53,19 @@ def test_experiments_from_two_machines_meet_in_a_third(dag, tmp_path):
     assert not rows["tfidf_logreg"].endswith("| identical |")
     assert rows["cnn"].endswith("| identical |")
 
-    # the outputs came through the DVC remote: exp-a's model is applied and tags text
+    # the outputs came through the DVC remote: exp-a's model is applied, and tags the test
+    # projects exactly as exp-a's evaluate stage did, not as the base commit's model does
     sh(reviewer, "dvc", "exp", "apply", "exp-a")
-    tagged = sh(reviewer, "tagbench", "predict", "--baseline", "tfidf_svm",
-                "graph neural networks for molecules").stdout
-    assert tagged.strip()
+    tags = json.loads((reviewer / "metrics" / "tags" / "tfidf_svm.json").read_text())
+    base = json.loads(sh(reviewer, "git", "show", "HEAD:metrics/tags/tfidf_svm.json").stdout)
+    assert tags["test"]["predicted"] != base["test"]["predicted"]
+    records = {r["id"]: r for r in json.loads(
+        (reviewer / "data" / "processed" / "projects.json").read_text())}
+    lines = "".join(json.dumps({"text": records[i]["raw"]}) + "\n" for i in tags["test"]["ids"])
+    result = subprocess.run(["tagbench", "predict", "--jsonl", "--baseline", "tfidf_svm"],
+                            cwd=reviewer, env=ENV, input=lines, capture_output=True, text=True,
+                            check=True)
+    index = {c: i for i, c in enumerate(tags["classes"])}
+    predicted = [sorted(index[t] for t in json.loads(line)["tags"])
+                 for line in result.stdout.splitlines()]
+    assert predicted == [sorted(p) for p in tags["test"]["predicted"]]

@@ -46,15 +46,28 @@ def test_single_text(dag):
     assert {"reinforcement-learning", "transformers", "graphs", "embeddings"} <= set(tags)
 
 
-def test_default_baseline_probs_and_top(dag):
+def test_the_default_baseline_is_the_recommendation(dag):
     text = "Image classification with convolutional networks in PyTorch"
+    recommended = json.loads((dag / "metrics" / "tradeoffs.json").read_text())["recommended"]
     probs = tagbench(dag, "predict", "--probs", text).stdout.decode().strip()
+    assert probs == tagbench(dag, "predict", "--probs", "--baseline", recommended,
+                             text).stdout.decode().strip()
+    others = {tagbench(dag, "predict", "--probs", "--baseline", name, text).stdout.decode().strip()
+              for name in ("random_uniform", "tfidf_logreg", "tfidf_svm") if name != recommended}
+    assert probs not in others  # the other baselines would be told apart
     classes = json.loads((dag / "data" / "processed" / "classes.json").read_text())
-    for item in probs.split(", "):  # the recommended baseline's tags, each with its score
+    for item in probs.split(", "):  # each tag with its score
         tag, score = re.fullmatch(r"(\S+) \((-?[0-9.]+)\)", item).groups()
         assert tag in classes and math.isfinite(float(score))
+
+
+def test_top_shows_that_many_tags_and_refuses_fewer_than_one(dag):
+    text = "Image classification with convolutional networks in PyTorch"
     top = tagbench(dag, "predict", "--top", "3", "--baseline", "tfidf_svm", text)
     assert top.returncode == 0 and len(top.stdout.decode().strip().split(", ")) == 3
+    zero = tagbench(dag, "predict", "--top", "0", "--baseline", "tfidf_svm", text)
+    assert zero.returncode == 2 and not zero.stdout
+    assert "--top: expected a whole number of 1 or more, got '0'" in zero.stderr.decode()
 
 
 def test_stdin_lines_and_jsonl(dag):
@@ -67,6 +80,14 @@ def test_stdin_lines_and_jsonl(dag):
     result = tagbench(dag, "predict", "--jsonl", "--baseline", "tfidf_svm",
                       stdin=(record + "\n").encode())
     assert json.loads(result.stdout)["text"] == "BERT fine-tuning for question answering"
+    numbers = (json.dumps({"title": 3, "description": "a number"}) + "\n" + record + "\n")
+    result = tagbench(dag, "predict", "--jsonl", "--baseline", "tfidf_svm",
+                      stdin=numbers.encode())
+    assert result.returncode == 2
+    assert result.stderr.decode().splitlines()[0] == (
+        "error: line 1: field 'title' must be a string, got int 3")
+    assert [json.loads(line)["text"] for line in result.stdout.decode().splitlines()] == [
+        "BERT fine-tuning for question answering"]  # the good line is still answered
 
 
 def test_explain_names_the_words_behind_each_predicted_tag(dag):

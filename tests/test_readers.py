@@ -11,7 +11,7 @@ from conftest import REPO, run_stage, set_params
 from tagbench import data
 from tagbench.data import preprocess, readers, split
 from tagbench.errors import TagbenchError
-from tagbench.pipeline import params
+from tagbench.pipeline import flags
 
 ROWS = [  # id, title, body, labels
     ("a1", "graph nets", "message passing on graphs", ["graphs", "nlp"]),
@@ -208,10 +208,10 @@ def test_a_missing_file_says_how_to_get_it(tmp_path):
 
 def test_a_preset_for_another_dataset_validates_and_keeps_mappings_whole():
     """params.goemotions.yaml: the given split's mapping travels as one -S value."""
-    flags = params.set_flags(REPO / "params.goemotions.yaml")
-    assert "dataset.files={train:train.tsv,val:dev.tsv,test:test.tsv}" in flags
-    assert "dataset.columns=[text,labels,id]" in flags
-    assert all(" " not in flag for flag in flags)  # `dvc exp run $(tagbench preset ...)`
+    given = flags.set_flags(REPO / "params.goemotions.yaml")
+    assert "dataset.files={train:train.tsv,val:dev.tsv,test:test.tsv}" in given
+    assert "dataset.columns=[text,labels,id]" in given
+    assert all(" " not in flag for flag in given)  # `dvc exp run $(tagbench preset ...)`
 
 
 @pytest.mark.slow  # a fresh Python process that imports torch
@@ -229,17 +229,17 @@ def test_the_stages_on_a_csv_dataset_with_its_own_split(workdir):
         "dataset": describe(dir="mine", files="d.csv", format="csv", split="part",
                             label_format="ids", labels_file="labels.txt"),
         "data.min_tag_freq": 1})
-    result = run_stage(workdir, "preprocess")
+    result = run_stage(workdir, "preprocess", fresh=True)
     assert result.returncode == 0, result.stderr
     assert "warning: 1 label(s) of labels.txt in no row: unused" in result.stdout
-    result = run_stage(workdir, "split")
+    result = run_stage(workdir, "split", fresh=True)
     assert result.returncode == 0, result.stderr
     assert json.loads((workdir / "data/splits.json").read_text()) == {
         "train": ["a1", "a2"], "val": ["a3"], "test": ["a4"]}
     assert "warning: 1 class(es) with no test row: graphs" in result.stdout
     built = (workdir / data.PROCESSED).read_bytes()
     (folder / "d.csv").write_text("id,title,body,labels,part\na1,t,b,7,train\n")
-    result = run_stage(workdir, "preprocess")
+    result = run_stage(workdir, "preprocess", fresh=True)
     assert result.returncode == 2
     assert result.stderr.strip() == ("error: mine/d.csv: line 2: field 'labels': label id '7' "
                                      "is not in labels.txt (ids 0-3)")

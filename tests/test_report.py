@@ -8,10 +8,11 @@ from tagbench.report import markdown, recommend
 
 
 def row(name, f1, latency_ms, size_mb, low=None, high=None):
-    return {"name": name, "f1": f1, "latency_ms": latency_ms, "size_mb": size_mb,
-            "f1_low": f1 - 0.03 if low is None else low, "f1_high": f1 + 0.03 if high is None
-            else high, "val_f1": f1, "val_f1_low": f1 - 0.03, "val_f1_high": f1 + 0.03,
-            "micro_f1": f1, "precision": f1, "recall": f1, "throughput": 100.0,
+    return {"name": name, "test_f1": f1, "latency_ms": latency_ms, "size_mb": size_mb,
+            "test_f1_low": f1 - 0.03 if low is None else low,
+            "test_f1_high": f1 + 0.03 if high is None else high,
+            "val_f1": f1, "val_f1_low": f1 - 0.03, "val_f1_high": f1 + 0.03,
+            "test_micro_f1": f1, "test_precision": f1, "test_recall": f1, "throughput": 100.0,
             "parameters": 1000, "train_seconds": 1.0, "train_rows": 1000, "behavior_pass": 0.9,
             "behavior": {"minimum_functionality": 1.0, "invariance": 0.8, "directional": 0.9},
             "faithfulness": {"removed": 0.8, "removed_random": 0.2, "difference": 0.6}}
@@ -69,7 +70,8 @@ def test_a_baseline_below_the_behavioural_pass_rate_is_never_recommended():
 
 
 def test_test_numbers_cannot_change_the_recommendation():
-    upside_down = [{**r, "f1": 1 - r["f1"], "f1_low": 0.0, "f1_high": 1.0} for r in ROWS]
+    upside_down = [{**r, "test_f1": 1 - r["test_f1"], "test_f1_low": 0.0, "test_f1_high": 1.0}
+                   for r in ROWS]
     assert recommend.recommend(upside_down, val_samples(), BUDGET) == \
         recommend.recommend(ROWS, val_samples(), BUDGET)
 

@@ -46,12 +46,15 @@ def test_a_slice_the_dataset_cannot_have_is_left_out_and_said(capsys):
 @pytest.mark.parametrize("rules, message", [
     ({"s": {"longest": 3}}, "slices.s: unknown rule 'longest'"),
     ({"s": {"max_words": "ten"}}, "slices.s: max_words = 'ten' must be a whole number"),
-    ({"s": {"created_third": 4}}, "created_third = 4 must be a whole number 1, 2 or 3"),
+    ({"s": {"created_third": 4}}, "slices.s: created_third = 4 must be a whole number 1, 2 or 3"),
     ({"s": {"tags": 1, "min_tags": 2}}, "slices.s must be one rule"),
 ])
-def test_a_bad_rule_is_one_line_naming_it(rules, message):
-    with pytest.raises(TagbenchError, match=message):
-        slices.check_rules(rules)
+def test_a_bad_rule_is_one_line_naming_it_before_any_work(repo_params, rules, message):
+    """params validation (every stage's first step) refuses it, not the slices stage."""
+    from tagbench.pipeline import params
+
+    with pytest.raises(TagbenchError, match=f"params.yaml: {message}"):
+        params.validate({**repo_params, "slices": rules})
 
 
 def test_a_slice_the_model_fails_is_flagged_and_one_it_handles_is_not():

@@ -27,7 +27,7 @@ def assert_one_line_error(result, *fragments):
 
 
 def test_preprocess_writes_the_outputs(workdir):
-    result = run_stage(workdir, "preprocess")
+    result = run_stage(workdir, "preprocess", fresh=True)  # as DVC runs it
     assert result.returncode == 0, result.stderr
     stats = json.loads((workdir / "metrics" / "data.json").read_text())
     assert (stats["projects"], stats["classes"]) == (1444, 35)

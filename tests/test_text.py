@@ -9,11 +9,21 @@ from tagbench.data import text
     ("Computer Vision with PyTorch", "computer vision pytorch"),
     ("This is the best of all the models", "best models"),
     ("C++/CUDA kernels (fast!)", "ccuda kernels fast"),  # "/" is dropped, not spaced
-    ("see https://github.com/x for code", "see  comx code"),  # links go last, as the lesson
+    ("see https://github.com/x for code", "see code"),
+    ("Code at https://github.com/a/b and CUDA.", "code cuda"),
+    ("see http://x.io", "see"),
+    ("docs at www.example.org/guide.", "docs"),
     ("   lots   of    spaces   ", "lots spaces"),
 ])
 def test_clean_exact_strings(raw, cleaned):
     assert text.clean(raw) == cleaned
+
+
+def test_the_lessons_order_removes_links_last():
+    """params.lesson.yaml reproduces the lesson's cleaning: links removed after punctuation
+    broke them up."""
+    assert text.clean("see http://x.io", links="last") == "see  io"
+    assert text.clean("Code at https://github.com/a/b and CUDA.", links="last") == "code  comb cuda"
 
 
 def test_clean_switches():

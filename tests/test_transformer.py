@@ -13,6 +13,10 @@ from tagbench.models.neural.encoder import resolve
 from tagbench.models.neural.trainer import Trainer
 from tagbench.models.neural.transformer import TransformerTagger
 
+# Every test here imports transformers (5 s) or builds the tiny BERT with it: `make test`,
+# not the inner loop.
+pytestmark = pytest.mark.slow
+
 CLASSES = ["a", "b", "c"]
 TEXTS = ["graph neural nets", "image segmentation", "language models", "object detection",
          "node classification", "text generation", "image generation gan", "graph attention"]
@@ -136,7 +140,6 @@ def test_plain_bert_encoder_computes_what_transformers_does(bert):
         assert torch.allclose(plain(ids, real.long())[real], expected[real], atol=1e-5)
 
 
-@pytest.mark.slow  # a fresh Python process that imports torch
 def test_a_saved_bert_is_scored_without_importing_transformers(bert, tmp_path):
     tagger(bert).fit(TEXTS, Y, val=(TEXTS, Y)).save(tmp_path)
     check = (f"import sys; from tagbench.models.neural.transformer import TransformerTagger; "

@@ -5,6 +5,8 @@ import re
 from importlib import resources
 
 FILTERS = r"[!\"'#$%&()*\+,-./:;<=>?@\\\[\]^_`{|}~]"
+LINK = r"https?://\S+|www\.\S+"
+LESSON_LINK = r"http\S+"  # what the lesson removed, last: "http" and the word it touches
 
 
 @functools.cache
@@ -19,8 +21,14 @@ def _stopword_pattern():
     return re.compile(r"\b(" + "|".join(stopwords()) + r")\b\s*")
 
 
-def clean(text, lower=True, remove_stopwords=True):
-    """Lowercase, drop stopwords, punctuation, non-alphanumerics and links."""
+def clean(text, lower=True, remove_stopwords=True, links="first"):
+    """Drop links, lowercase, drop stopwords, punctuation and non-alphanumerics.
+
+    links="last" removes them at the end, as the lesson did, when punctuation has already
+    broken them up ("see http://x.io" became "see io"): params.lesson.yaml keeps it to
+    reproduce the lesson."""
+    if links == "first":
+        text = re.sub(LINK, " ", text)
     if lower:
         text = text.lower()
     if remove_stopwords:
@@ -29,7 +37,7 @@ def clean(text, lower=True, remove_stopwords=True):
     text = re.sub(FILTERS, "", text)
     text = re.sub("[^A-Za-z0-9]+", " ", text)
     text = re.sub(" +", " ", text).strip()
-    return re.sub(r"http\S+", "", text)
+    return re.sub(LESSON_LINK, "", text) if links == "last" else text
 
 
 @functools.cache
@@ -57,5 +65,6 @@ def prepare(raw, options, form="cleaned"):
     stem stage)."""
     if form == "raw":
         return raw.strip()
-    cleaned = clean(raw, lower=options["lower"], remove_stopwords=options["stopwords"])
+    cleaned = clean(raw, lower=options["lower"], remove_stopwords=options["stopwords"],
+                    links=options.get("links", "last"))  # a model saved before the option: last
     return stem(cleaned) if form == "stemmed" else cleaned

@@ -1,4 +1,4 @@
-"""Behavioural tests in CheckList's three kinds, on hand-written cases in data/behavioral/:
+"""Behavioural tests in CheckList's three test types, on hand-written cases in data/behavioral/:
 
 - minimum functionality: a plain description gets its obvious tags;
 - invariance: swapping a framework or a proper noun leaves every other tag as it was;
@@ -16,8 +16,7 @@ from pathlib import Path
 
 from tagbench.errors import TagbenchError
 
-SUITE = Path("data/behavioral")
-FIELDS = {  # kind -> the fields a case needs besides its id
+FIELDS = {  # test type -> the fields a case needs besides its id
     "minimum_functionality": ("text", "tags"),
     "invariance": ("texts", "ignore"),
     "directional": ("text", "added", "tags"),
@@ -43,10 +42,10 @@ def _check(case, known, where):
                 fail(field, f"names {unknown[0]!r}, which is not a tag of the dataset")
 
 
-def read_cases(kind, known, directory=SUITE):
-    """The cases of one kind, checked against the known tags (the dataset's vocabulary); the
+def read_cases(test_type, known, directory):
+    """The cases of one test type, checked against the known tags (the dataset's vocabulary); the
     whole file is refused at its first error."""
-    path = Path(directory) / f"{kind}.jsonl"
+    path = Path(directory) / f"{test_type}.jsonl"
     if not path.exists():
         raise TagbenchError(f"{path}: file not found")
     cases, ids = [], set()
@@ -60,7 +59,7 @@ def read_cases(kind, known, directory=SUITE):
             raise TagbenchError(f"{where}: invalid JSON ({e.msg})") from None
         if not isinstance(case, dict):
             raise TagbenchError(f"{where}: expected a JSON object")
-        for field in ("id", *FIELDS[kind]):
+        for field in ("id", *FIELDS[test_type]):
             if field not in case:
                 raise TagbenchError(f"{where}: missing field {field!r}")
         _check(case, known, where)
@@ -71,24 +70,24 @@ def read_cases(kind, known, directory=SUITE):
     return cases
 
 
-def load_suite(known, directory=SUITE):
-    return {kind: read_cases(kind, known, directory) for kind in FIELDS}
+def load_suite(known, directory):
+    return {test_type: read_cases(test_type, known, directory) for test_type in FIELDS}
 
 
-def texts_of(kind, case):
+def texts_of(test_type, case):
     """Every text a case needs tagged."""
-    if kind == "minimum_functionality":
+    if test_type == "minimum_functionality":
         return [case["text"]]
-    if kind == "invariance":
+    if test_type == "invariance":
         return list(case["texts"])
     return [case["text"], case["text"] + case["added"]]
 
 
-def passes(kind, case, tags):
+def passes(test_type, case, tags):
     """Does a case pass, given tags: text -> the set of predicted tags?"""
-    if kind == "minimum_functionality":
+    if test_type == "minimum_functionality":
         return set(case["tags"]) <= tags[case["text"]]
-    if kind == "invariance":
+    if test_type == "invariance":
         ignore = set(case["ignore"])
         first, second = (tags[t] - ignore for t in case["texts"])
         return first == second
@@ -97,19 +96,21 @@ def passes(kind, case, tags):
 
 
 def run(predict, suite, classes):
-    """{kind: {passed, total, skipped, pass_rate}, "all": ...} and {kind: [failed case ids]}.
+    """{test type: {passed, total, skipped, pass_rate}, "all": ...} and {test type: [failed
+    case ids]}.
     predict: a list of texts -> a list of predicted tag lists (one batch for the suite); a
     case expecting a tag outside classes is skipped."""
-    applicable = {kind: [c for c in suite.get(kind, []) if set(c.get("tags", [])) <= set(classes)]
-                  for kind in FIELDS}
-    texts = sorted({t for kind, cases in applicable.items() for c in cases
-                    for t in texts_of(kind, c)})
+    applicable = {test_type: [c for c in suite.get(test_type, [])
+                              if set(c.get("tags", [])) <= set(classes)]
+                  for test_type in FIELDS}
+    texts = sorted({t for test_type, cases in applicable.items() for c in cases
+                    for t in texts_of(test_type, c)})
     tags = dict(zip(texts, (set(t) for t in predict(texts)))) if texts else {}
     rates, failed = {}, {}
-    for kind, cases in applicable.items():
-        failed[kind] = [c["id"] for c in cases if not passes(kind, c, tags)]
-        rates[kind] = rate(len(cases) - len(failed[kind]), len(cases),
-                           len(suite.get(kind, [])) - len(cases))
+    for test_type, cases in applicable.items():
+        failed[test_type] = [c["id"] for c in cases if not passes(test_type, c, tags)]
+        rates[test_type] = rate(len(cases) - len(failed[test_type]), len(cases),
+                           len(suite.get(test_type, [])) - len(cases))
     rates["all"] = rate(*(sum(r[k] for r in rates.values())
                           for k in ("passed", "total", "skipped")))
     return rates, failed

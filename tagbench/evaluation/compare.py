@@ -21,9 +21,20 @@ from tagbench.pipeline import artifacts
 WORKSPACE = "workspace"
 
 
+ABSENT = ("does not exist", "exists on disk, but not in", "not a tree object",
+          "Not a valid object name")
+
+
 def git(*args):
+    """git's output; None when what it was asked for is not there (a revision, or a path at a
+    revision); any other failure is one line with git's own message."""
     result = subprocess.run(["git", *args], capture_output=True, text=True)
-    return result.stdout if result.returncode == 0 else None
+    if result.returncode == 0:
+        return result.stdout
+    lines = result.stderr.strip().splitlines()
+    if not lines or any(absent in lines[-1] for absent in ABSENT):
+        return None
+    raise TagbenchError(f"git {args[0]} failed: {lines[-1]}")
 
 
 def resolve(rev):
@@ -78,7 +89,7 @@ def seed_floors(path=artifacts.NOISE_FLOOR):
     return floors
 
 
-Rule = namedtuple("Rule", "kind floor source")  # kind: exact, floor or unmeasured
+Rule = namedtuple("Rule", "held_to floor source")  # held_to: exact, floor or unmeasured
 UNMEASURED = Rule("unmeasured", 0.0, "no floor measured")
 
 
@@ -143,7 +154,7 @@ def verdict(row, rule):
         return "identical"
     if row["low"] <= 0 <= row["high"]:
         return "within noise"
-    if rule.kind == "floor" and abs(row["difference"]) <= rule.floor:
+    if rule.held_to == "floor" and abs(row["difference"]) <= rule.floor:
         return f"within noise ({rule.source} floor)"
     return "better" if row["difference"] > 0 else "worse"
 
@@ -182,7 +193,7 @@ def compare(rev_a, rev_b, resamples=1000, seed=0, by_name=None):
 
 def held_to(rule):
     """The rule in words, for the table's column."""
-    if rule.kind == "floor":
+    if rule.held_to == "floor":
         return f"floor {rule.floor:.4f} ({rule.source})"
     return f"identity ({rule.source})"
 
@@ -220,7 +231,7 @@ def reproduction_failures(result):
         remedy = {"exact": "it is exact under every float path, so no machine explains it",
                   "unmeasured": "measure its floors with `make noise` and `make drift`",
                   "floor": "if the floor is too low, re-measure it with `make noise` or "
-                           "`make drift`"}[rule.kind]
+                           "`make drift`"}[rule.held_to]
         failures.append(
             f"{r['baseline']}: test macro F1 {r['a']:.6f} committed, {r['b']:.6f} "
             f"reproduced ({r['difference']:+.6f}; held to {held_to(rule)}): find what "

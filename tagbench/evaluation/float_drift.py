@@ -21,6 +21,7 @@ from tagbench.errors import TagbenchError
 from tagbench.evaluation import compare
 from tagbench.io import read_json, write_json, write_text
 from tagbench.pipeline import artifacts
+from tagbench.pipeline.commands import DVC
 
 # Each verified on this machine kind to change output bits (docs/comparing.md), except
 # one-thread, which changed none of the probed kernels and checks that end to end.
@@ -61,7 +62,7 @@ def rebuild(path, commit, head):
             raise TagbenchError(f"no experiment {name}: only HEAD can be rebuilt; check out "
                                 f"{commit[:10]} and run `make drift` there") from None
     print(f"{name}: rebuilding with {environment(path)}", flush=True)
-    done = subprocess.run(["dvc", "exp", "run", "--temp", "-f", "-n", name, TARGET],
+    done = subprocess.run([*DVC, "exp", "run", "--temp", "-f", "-n", name, TARGET],
                           env={**os.environ, **PATHS[path]})
     if done.returncode:
         raise TagbenchError(f"{name}: `dvc exp run` failed (exit {done.returncode}); see above")
@@ -74,8 +75,8 @@ def outcome(commit, name):
     stages = yaml.safe_load(compare.read_at(commit, "dvc.lock"))["stages"]
     found = {}
     for stage, entry in stages.items():
-        kind, _, baseline = stage.partition("@")
-        if kind != "train":
+        prefix, _, baseline = stage.partition("@")
+        if prefix != "train":
             continue
         outs = {out["path"]: out["md5"] for out in entry["outs"]}
         metrics = json.loads(compare.read_at(commit, artifacts.metrics_path(baseline)))

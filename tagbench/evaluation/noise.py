@@ -63,8 +63,8 @@ def noise_floor(p):
                "seconds": round(time.perf_counter() - start, 1)}
         result["baselines"][name] = row
         print(f"noise {name}: " + "; ".join(
-            f"{kind} test macro F1 {row[kind]['test']['mean']:.4f} ± "
-            f"{row[kind]['test']['std']:.4f}" for kind in ("seed", "split_seed") if row[kind])
+            f"{varied} test macro F1 {row[varied]['test']['mean']:.4f} ± "
+            f"{row[varied]['test']['std']:.4f}" for varied in ("seed", "split_seed") if row[varied])
             + f" ({row['seconds']:.0f} s)", flush=True)
     return result
 
@@ -90,7 +90,7 @@ def markdown(result):
         return f"{stats['mean']:.3f} ± {stats['std']:.3f} [{stats['min']:.3f}, {stats['max']:.3f}]"
 
     for name, row in result["baselines"].items():
-        cells = [cell(row[kind][s]) if row[kind] else "" for kind in ("seed", "split_seed")
+        cells = [cell(row[varied][s]) if row[varied] else "" for varied in ("seed", "split_seed")
                  for s in ("val", "test")]
         lines.append(f"| {name} | {' | '.join(cells)} | {row['seconds']:.0f} "
                      f"| `{row['source']}` |")

@@ -10,37 +10,9 @@ over the whole test split, so a slice is not penalised for the tags it lacks.
 import numpy as np
 
 from tagbench.data import text as textlib
-from tagbench.errors import TagbenchError
+from tagbench.evaluation.slice_rules import RULES
 
-RULES = {  # rule -> (what its value must be, what it selects)
-    "max_words": (int, "at most this many words in the cleaned text"),
-    "max_description_words": (int, "at most this many words in the raw description"),
-    "no_gold_alias": (bool, "none of the project's tags is named (or aliased) in its text"),
-    "created_third": (int, "the oldest (1), middle (2) or newest (3) third by date"),
-    "tags": (int, "exactly this many tags"),
-    "min_tags": (int, "at least this many tags"),
-}
 MIN_SIZE = 10  # smaller slices are reported but never flagged
-
-
-def check_rules(slices, key="slices"):
-    """Raise TagbenchError, naming the param, for a slice that is not one known rule with a
-    value of the right type."""
-    if not isinstance(slices, dict):
-        raise TagbenchError(f"params.yaml: {key} must be a mapping of name -> rule")
-    for name, rule in slices.items():
-        where = f"params.yaml: {key}.{name}"
-        if not isinstance(rule, dict) or len(rule) != 1:
-            raise TagbenchError(f"{where} must be one rule, e.g. {{max_words: 15}}")
-        (kind, value), = rule.items()
-        if kind not in RULES:
-            raise TagbenchError(f"{where}: unknown rule {kind!r}; known: {', '.join(RULES)}")
-        wanted = RULES[kind][0]
-        if type(value) is not wanted or (wanted is int and value < 0) or (
-                kind == "created_third" and value not in (1, 2, 3)):
-            raise TagbenchError(f"{where}: {kind} = {value!r} must be "
-                                f"{'true or false' if wanted is bool else 'a whole number'}"
-                                f"{' 1, 2 or 3' if kind == 'created_third' else ''}")
 
 
 def has_alias(cleaned, tags, vocabulary):
@@ -72,12 +44,12 @@ def masks(slices, records, vocabulary, all_dates):
                "created_third": not cuts}
     result = {}
     for name, rule in slices.items():
-        (kind, value), = rule.items()
-        if lacking.get(kind):
-            print(f"slices: {name} ({kind}) left out: this dataset has no "
-                  f"{'description field' if kind == 'max_description_words' else 'dates'}")
+        (criterion, value), = rule.items()
+        if lacking.get(criterion):
+            print(f"slices: {name} ({criterion}) left out: this dataset has no "
+                  f"{'description field' if criterion == 'max_description_words' else 'dates'}")
             continue
-        result[name] = np.array([selects[kind](r, value) for r in records], dtype=bool)
+        result[name] = np.array([selects[criterion](r, value) for r in records], dtype=bool)
     return result
 
 
@@ -141,8 +113,8 @@ def markdown(slices, sizes, table):
              f"{MIN_SIZE} projects are never flagged.", "",
              "| slice | rule | projects |", "|---|---|---|"]
     for name in names:
-        (kind, value), = slices[name].items()
-        lines.append(f"| {name} | {kind}: {value} ({RULES[kind][1]}) | {sizes[name]} |")
+        (criterion, value), = slices[name].items()
+        lines.append(f"| {name} | {criterion}: {value} ({RULES[criterion][1]}) | {sizes[name]} |")
     lines += ["", "| baseline | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
     for baseline, row in table.items():
         cells = []

@@ -9,14 +9,14 @@ PARAMS_FILE = "params.yaml"
 class Check:
     """A validator for one leaf value."""
 
-    def __init__(self, kind, low=None, high=None, choices=None, open_low=False, open_high=False,
+    def __init__(self, type_, low=None, high=None, choices=None, open_low=False, open_high=False,
                  name=None):
-        self.kind, self.low, self.high, self.choices, self.name = kind, low, high, choices, name
+        self.type, self.low, self.high, self.choices, self.name = type_, low, high, choices, name
         self.open_low, self.open_high = open_low, open_high
 
     def __call__(self, key, value, source=PARAMS_FILE):
-        kinds = (int, float) if self.kind is float else self.kind
-        if isinstance(value, bool) and self.kind is not bool or not isinstance(value, kinds):
+        types = (int, float) if self.type is float else self.type
+        if isinstance(value, bool) and self.type is not bool or not isinstance(value, types):
             raise TagbenchError(f"{source}: {key} = {value!r} must be {self.describe()}")
         if self.choices is not None and value not in self.choices:
             raise TagbenchError(f"{source}: {key} = {value!r} must be one of {self.choices}")
@@ -30,7 +30,7 @@ class Check:
 
     def describe(self):
         name = self.name or {int: "an integer", float: "a number", bool: "true or false",
-                             str: "a string", list: "a list"}[self.kind]
+                             str: "a string", list: "a list"}[self.type]
         return f"{name} {self.describe_range()}".strip()
 
     def describe_range(self):

@@ -3,6 +3,8 @@
 import json
 import subprocess
 
+from tagbench.pipeline.commands import DVC
+
 
 def stale_stages(status):
     """Stages whose deps or params changed against dvc.lock, from `dvc status --json`.
@@ -27,6 +29,6 @@ def stale_stages(status):
 
 
 def dvc_status():
-    result = subprocess.run(["dvc", "status", "--json"], capture_output=True, text=True,
+    result = subprocess.run([*DVC, "status", "--json"], capture_output=True, text=True,
                             check=True)
     return json.loads(result.stdout or "{}")

@@ -8,15 +8,16 @@ import time
 from pathlib import Path
 
 from tagbench.errors import TagbenchError
-from tagbench.pipeline import params
+from tagbench.pipeline import flags, params
 from tagbench.pipeline.artifacts import metrics_path
+from tagbench.pipeline.commands import DVC
 
 SWEEPS = Path("sweeps.yaml")
 
 
 def grid_flags(grid):
     """{key: [a, b]} -> ["-S", "key=a,b", ...] (DVC expands the combinations)."""
-    return [flag for key, values in grid.items() for flag in params.set_flag(key, values)]
+    return [flag for key, values in grid.items() for flag in flags.set_flag(key, values)]
 
 
 def check_grid(grid, base):
@@ -44,7 +45,7 @@ def default_grid(name):
 
 
 def dvc(*args):
-    result = subprocess.run(["dvc", *args], capture_output=True, text=True)
+    result = subprocess.run([*DVC, *args], capture_output=True, text=True)
     if result.returncode:
         raise TagbenchError(f"dvc {' '.join(args)} failed: {result.stderr.strip()}")
     return result.stdout

@@ -70,30 +70,31 @@ def heatmap(values, rows, columns, path, title="", differences=False):
 
 
 def tradeoff_scatter(rows, front, path, recommended=None):
-    """Test macro F1 with its 95% interval as an error bar against latency (log x), marker
-    area by model size, the Pareto front drawn, every point labelled where it can be read
+    """Val macro F1 (what chooses) with its 95% interval as an error bar against latency (log
+    x), marker area by model size, the Pareto front drawn, every point labelled where it can be read
     (adjustText moves crowded labels apart, with a line to their point).
-    rows: dicts with name, f1, f1_low, f1_high, latency_ms, size_mb."""
+    rows: dicts with name, val_f1, val_f1_low, val_f1_high, latency_ms, size_mb."""
     from adjustText import adjust_text
 
     fig, ax = plt.subplots(figsize=(9, 6))
-    x, y = [r["latency_ms"] for r in rows], [r["f1"] for r in rows]
+    x, y = [r["latency_ms"] for r in rows], [r["val_f1"] for r in rows]
     sizes = [30 + 400 * (r["size_mb"] / max(max(x["size_mb"] for x in rows), 1e-9)) ** 0.5
              for r in rows]
-    ax.errorbar(x, y, yerr=[[r["f1"] - r["f1_low"] for r in rows],
-                            [r["f1_high"] - r["f1"] for r in rows]],
+    ax.errorbar(x, y, yerr=[[r["val_f1"] - r["val_f1_low"] for r in rows],
+                            [r["val_f1_high"] - r["val_f1"] for r in rows]],
                 fmt="none", ecolor="grey", elinewidth=1, capsize=3, alpha=0.7,
                 label="95% bootstrap interval")
     points = ax.scatter(x, y, s=sizes, alpha=0.5)
-    labels = [ax.text(r["latency_ms"], r["f1"], r["name"] + (" (recommended)"
+    labels = [ax.text(r["latency_ms"], r["val_f1"], r["name"] + (" (recommended)"
                       if r["name"] == recommended else ""), fontsize=7,
                       fontweight="bold" if r["name"] == recommended else "normal")
               for r in rows]
     on_front = sorted((r for r in rows if r["name"] in front), key=lambda r: r["latency_ms"])
-    ax.plot([r["latency_ms"] for r in on_front], [r["f1"] for r in on_front], "r--",
-            label="Pareto front (F1, latency, size)")
+    ax.plot([r["latency_ms"] for r in on_front], [r["val_f1"] for r in on_front], "r--",
+            label="Pareto front (val F1, latency, size)")
     ax.set_xscale("log")
-    ax.set(xlabel="latency, ms per project at batch 1 (log)", ylabel="test macro F1",
+    ax.set(xlabel="latency, ms per project at batch 1 (log)",
+           ylabel="val macro F1 (chooses; test in the table)",
            title="F1 against latency; marker area ~ model size on disk")
     ax.legend(fontsize=8, loc="lower right")
     adjust_text(labels, objects=points, ax=ax, expand=(1.2, 1.6),

@@ -27,12 +27,12 @@ def recommended_baseline(names):
 
 
 def pareto_front(rows):
-    """Names of the rows no other row beats: at least as good on F1, latency and size, and
-    better on one."""
+    """Names of the rows no other row beats: at least as good on val macro F1 (val chooses;
+    test only reports), latency and size, and better on one."""
     def beats(a, b):
-        no_worse = (a["f1"] >= b["f1"] and a["latency_ms"] <= b["latency_ms"]
+        no_worse = (a["val_f1"] >= b["val_f1"] and a["latency_ms"] <= b["latency_ms"]
                     and a["size_mb"] <= b["size_mb"])
-        better = (a["f1"] > b["f1"] or a["latency_ms"] < b["latency_ms"]
+        better = (a["val_f1"] > b["val_f1"] or a["latency_ms"] < b["latency_ms"]
                   or a["size_mb"] < b["size_mb"])
         return no_worse and better
 

@@ -11,6 +11,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 from sklearn.utils import check_random_state
 
+from tagbench.errors import TagbenchError
 from tagbench.models import Tagger
 
 
@@ -20,28 +21,33 @@ def vectorizer(c):
         max_df=c.max_df, sublinear_tf=c.sublinear_tf, max_features=c.max_features or None)
 
 
+# The scikit-learn estimator each TF-IDF config asks for (its dataclass's `classifier`).
+# One-vs-rest fits its tags one after another: in worker processes, each fitted estimator
+# would come back unpickled with its own copies of shared strings, grouped by how joblib
+# batched the jobs, and the saved model would change bytes from run to run (in threads,
+# LinearSVC's C-level RNG is shared).
+CLASSIFIERS = {
+    "logreg": lambda c, rng, n_jobs: OneVsRestClassifier(LogisticRegression(
+        C=c.C, class_weight=c.class_weight, max_iter=c.max_iter)),
+    "knn": lambda c, rng, n_jobs: KNeighborsClassifier(
+        n_neighbors=c.n_neighbors, weights=c.weights, metric=c.metric),
+    "rf": lambda c, rng, n_jobs: RandomForestClassifier(
+        n_estimators=c.n_estimators, max_depth=c.max_depth, min_samples_leaf=c.min_samples_leaf,
+        class_weight=c.class_weight, random_state=rng, n_jobs=n_jobs),
+    "gbm": lambda c, rng, n_jobs: OneVsRestClassifier(GradientBoostingClassifier(
+        n_estimators=c.n_estimators, learning_rate=c.learning_rate, max_depth=c.max_depth,
+        random_state=rng)),
+    "svm": lambda c, rng, n_jobs: OneVsRestClassifier(LinearSVC(
+        C=c.C, class_weight=c.class_weight, random_state=rng)),
+}
+
+
 def classifier(c, random_state, n_jobs=1):
-    """The scikit-learn estimator a TF-IDF config asks for. One-vs-rest fits its tags one
-    after another: in worker processes, each fitted estimator would come back unpickled with
-    its own copies of shared strings, grouped by how joblib batched the jobs, and the saved
-    model would change bytes from run to run (in threads, LinearSVC's C-level RNG is shared)."""
-    if c.classifier == "logreg":
-        return OneVsRestClassifier(LogisticRegression(
-            C=c.C, class_weight=c.class_weight, max_iter=c.max_iter))
-    if c.classifier == "knn":
-        return KNeighborsClassifier(n_neighbors=c.n_neighbors, weights=c.weights,
-                                    metric=c.metric)
-    if c.classifier == "rf":
-        return RandomForestClassifier(
-            n_estimators=c.n_estimators, max_depth=c.max_depth,
-            min_samples_leaf=c.min_samples_leaf, class_weight=c.class_weight,
-            random_state=random_state, n_jobs=n_jobs)
-    if c.classifier == "gbm":
-        return OneVsRestClassifier(GradientBoostingClassifier(
-            n_estimators=c.n_estimators, learning_rate=c.learning_rate, max_depth=c.max_depth,
-            random_state=random_state))
-    return OneVsRestClassifier(LinearSVC(
-        C=c.C, class_weight=c.class_weight, random_state=random_state))
+    """The estimator a TF-IDF config asks for; an unknown one is refused, never replaced."""
+    if c.classifier not in CLASSIFIERS:
+        raise TagbenchError(f"{type(c).__name__}.classifier = {c.classifier!r}: known "
+                            f"classifiers are {', '.join(CLASSIFIERS)}")
+    return CLASSIFIERS[c.classifier](c, random_state, n_jobs)
 
 
 def _positive_column(probabilities):
@@ -61,9 +67,10 @@ def _learned(estimator):
 class TfidfTagger(Tagger):
     """A scikit-learn Pipeline(TfidfVectorizer, classifier).
 
-    The classifiers draw from numpy's global RandomState, which the training stage seeds
-    (scikit-learn's check_random_state(None)): as the lesson's did with random_state=None,
-    but also in worker processes, where the global RNG itself would be unseeded."""
+    The classifiers draw from numpy's global RandomState, which the training stage seeds, as
+    the lesson's did with random_state=None; it is passed as an object
+    (check_random_state(None)), so that a random forest draws its trees' seeds from it in
+    this process, before any thread fits a tree."""
 
     def __init__(self, classes, config, n_jobs=1, pipeline=None, train_nonzeros=0):
         super().__init__(classes, config)
