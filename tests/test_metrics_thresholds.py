@@ -16,7 +16,7 @@ def test_overall_against_sklearn_with_a_class_without_positives():
     assert got["f1"] == pytest.approx((0.5 + 1 + 0) / 3)
     assert got["micro_f1"] == pytest.approx(f1_score(y_true, y_pred, average="micro"))
     assert got["samples_f1"] == pytest.approx(f1_score(y_true, y_pred, average="samples", **kw))
-    assert got["num_samples"] == 4
+    assert got["positive_labels"] == 4
 
 
 def test_per_class_lists_example_ids():

@@ -20,7 +20,7 @@ def overall(y_true, y_pred):
         "micro_f1": f1_avg("micro"),
         "weighted_f1": f1_avg("weighted"),
         "samples_f1": f1_avg("samples"),
-        "num_samples": int(np.sum(support)),
+        "positive_labels": int(np.sum(support)),
     }
 
 
