@@ -21,7 +21,14 @@ TFIDF = {  # small versions of each TF-IDF baseline
     "tfidf_rf": {"n_estimators": 20},
     "tfidf_gbm": {"n_estimators": 3},
     "tfidf_svm": {},
+    "tfidf_nb": {},
 }
+
+
+def test_every_tfidf_baseline_is_fitted_here():
+    from tagbench.models import registry
+
+    assert set(TFIDF) == {n for n, b in registry.BASELINES.items() if b.family == "tfidf"}
 
 
 def tfidf(name):

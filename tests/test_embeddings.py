@@ -36,6 +36,8 @@ def test_embeddings_are_frozen_normalised_and_batch_independent(bert):
     assert all((before[k] == v).all() for k, v in model.encoder.state_dict().items())
     raw = tagger(bert, normalize=False).fit(TEXTS, Y).embed(TEXTS)
     assert not np.allclose(np.linalg.norm(raw, axis=1), 1)
+    # fitted in this process: joblib's workers would make the saved bytes vary (embeddings.py)
+    assert model.classifier.n_jobs is None
 
 
 def test_fit_scores_and_reloads_without_transformers(bert, tmp_path):

@@ -146,6 +146,13 @@ class SvmConfig(TfidfConfig):
 
 
 @dataclass(frozen=True)
+class NaiveBayesConfig(TfidfConfig):
+    """Complement naive Bayes (Rennie et al. 2003), made for imbalanced text classes."""
+    classifier: ClassVar[str] = "nb"
+    alpha: float = hp(POSITIVE)  # additive smoothing
+
+
+@dataclass(frozen=True)
 class TrainerConfig(Budget):
     """The shared trainer's settings (tagbench.models.neural.trainer)."""
     lr: float = hp(POSITIVE)

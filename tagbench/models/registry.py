@@ -55,6 +55,7 @@ BASELINES = {
     "tfidf_rf": Baseline(TFIDF, configs.ForestConfig),
     "tfidf_gbm": Baseline(TFIDF, configs.BoostingConfig),
     "tfidf_svm": Baseline(TFIDF, configs.SvmConfig),
+    "tfidf_nb": Baseline(TFIDF, configs.NaiveBayesConfig),
     "cnn": Baseline(SEQUENCE, configs.CNNConfig),
     "rnn": Baseline(SEQUENCE, configs.RNNConfig),
     "transformer": Baseline("tagbench.models.neural.transformer:TransformerTagger",

@@ -64,9 +64,13 @@ class EmbeddingTagger(Tagger):
         self.tokenizer = self.configure(fast_tokenizer(self.config.encoder))
         self.encoder = from_pretrained(AutoModel, self.config.encoder)
         c = self.config
+        # One tag after another, in this process: fitted in joblib's worker processes, each
+        # estimator comes back unpickled with its own copies of shared objects, grouped by
+        # how joblib batched the jobs (timing-dependent), and the saved classifier would change
+        # bytes from run to run with the same coefficients (seen: 73,151 then 73,119 bytes).
         self.classifier = OneVsRestClassifier(
-            LogisticRegression(C=c.C, class_weight=c.class_weight, max_iter=c.max_iter),
-            n_jobs=self.run.threads).fit(self.embed(texts), y)
+            LogisticRegression(C=c.C, class_weight=c.class_weight, max_iter=c.max_iter)
+        ).fit(self.embed(texts), y)
         return self
 
     def predict_scores(self, texts):

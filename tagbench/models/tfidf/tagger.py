@@ -6,6 +6,7 @@ from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
+from sklearn.naive_bayes import ComplementNB
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
@@ -39,6 +40,7 @@ CLASSIFIERS = {
         random_state=rng)),
     "svm": lambda c, rng, n_jobs: OneVsRestClassifier(LinearSVC(
         C=c.C, class_weight=c.class_weight, random_state=rng)),
+    "nb": lambda c, rng, n_jobs: OneVsRestClassifier(ComplementNB(alpha=c.alpha)),
 }
 
 
@@ -61,6 +63,8 @@ def _learned(estimator):
         return sum(_learned(e) for e in np.ravel(estimator.estimators_))
     if hasattr(estimator, "tree_"):
         return estimator.tree_.node_count
+    if hasattr(estimator, "feature_log_prob_"):  # naive Bayes: per class, each feature's weight
+        return estimator.feature_log_prob_.size + estimator.class_log_prior_.size
     return estimator.coef_.size + np.size(estimator.intercept_)
 
 
