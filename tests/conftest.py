@@ -26,6 +26,15 @@ def repo_params():
     return yaml.safe_load((REPO / "params.yaml").read_text())
 
 
+@pytest.fixture(scope="session")
+def dvc_index():
+    """dvc.yaml's stages as DVC resolves them, read once per session (DVC takes seconds)."""
+    from dvc.repo import Repo
+
+    with Repo(str(REPO)) as repo:
+        return [s for s in repo.index.stages if s.relpath == "dvc.yaml"]
+
+
 def projects(version):
     """The repository's dataset description, pointed at one version of the projects data."""
     description = yaml.safe_load((REPO / "params.yaml").read_text())["dataset"]

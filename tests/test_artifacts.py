@@ -10,13 +10,10 @@ from tagbench.pipeline import artifacts, params
 
 
 @pytest.fixture(scope="module")
-def outs():
-    """{stage: [(declared path, is a plot)]} of dvc.yaml, read once (DVC takes seconds)."""
-    from dvc.repo import Repo
-
-    with Repo(str(REPO)) as repo:
-        return {stage.addressing: [(str(out.def_path), bool(out.plot)) for out in stage.outs]
-                for stage in repo.index.stages if stage.relpath == "dvc.yaml"}
+def outs(dvc_index):
+    """{stage: [(declared path, is a plot)]} of dvc.yaml."""
+    return {s.addressing: [(str(out.def_path), bool(out.plot)) for out in s.outs]
+            for s in dvc_index}
 
 
 def baseline_paths(name):
@@ -30,6 +27,7 @@ def baseline_paths(name):
             artifacts.faithfulness_path(name), artifacts.explanations_path(name)}
 
 
+@pytest.mark.slow  # DVC takes 3 s to import and read dvc.yaml
 def test_every_evaluate_stage_declares_its_precision_recall_plot(outs):
     """So a new baseline gets its chart from the foreach alone, with nothing to list."""
     for name in params.load(REPO / "params.yaml")["baselines"]:
@@ -37,6 +35,7 @@ def test_every_evaluate_stage_declares_its_precision_recall_plot(outs):
         assert plots == [str(artifacts.pr_path(name, "test"))]
 
 
+@pytest.mark.slow  # DVC takes 3 s to import and read dvc.yaml
 def test_dvc_yaml_declares_exactly_the_paths_artifacts_names(outs):
     names = params.load(REPO / "params.yaml")["baselines"]
     expected = {str(p) for name in names for p in baseline_paths(name)} | {str(p) for p in (

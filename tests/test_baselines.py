@@ -37,10 +37,10 @@ def tfidf(name):
 
 @pytest.fixture(scope="module")
 def small(v1_processed):
-    """A slice of real v1: 300 train and 60 test projects, stemmed text."""
+    """A slice of real v1: 200 train and 50 test projects, stemmed text."""
     records, classes = v1_processed
-    stemmed = [{**r, "text": text.stem(r["text"])} for r in records]
-    return data.Dataset(stemmed[:300], classes), data.Dataset(stemmed[300:360], classes)
+    stemmed = [{**r, "text": text.stem(r["text"])} for r in records[:250]]
+    return data.Dataset(stemmed[:200], classes), data.Dataset(stemmed[200:], classes)
 
 
 @pytest.fixture(scope="module")

@@ -4,21 +4,26 @@ the code."""
 import pytest
 
 from conftest import REPO
-from tagbench.pipeline.stagedeps import dvc_stages, mismatches
+from tagbench.pipeline.stagedeps import mismatches, table
+
+# DVC takes 3 s to import and read dvc.yaml: these run in `make test` (and `tagbench
+# check-lock` runs the same check in CI's fast gate), not in the inner loop.
+DVC_INDEX = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def stages():
-    """dvc.yaml's stages, read once (DVC takes seconds to load the project)."""
-    return dvc_stages(REPO)
+def stages(dvc_index):
+    return table(dvc_index)
 
 
+@DVC_INDEX
 def test_every_stage_depends_on_exactly_the_modules_it_imports(stages):
     wrong = mismatches(REPO, stages)
     assert not wrong, "fix dvc.yaml: " + "; ".join(f"{stage} {', '.join(problems)}"
                                                   for stage, problems in wrong.items())
 
 
+@DVC_INDEX
 def test_a_missing_module_dep_is_named(stages):
     cmd, deps = stages["evaluate@cnn"]
     without_io = [d for d in deps if d != "tagbench/io.py"]
@@ -37,6 +42,7 @@ def test_the_registry_loads_the_named_baselines_module():
     assert "tagbench.models.simple.taggers" not in evaluate
 
 
+@DVC_INDEX
 def test_a_dep_no_stage_of_the_group_imports_is_named(stages):
     thresholds = {n: s for n, s in stages.items() if n.startswith("threshold@")}
     cmd, deps = thresholds["threshold@cnn"]

@@ -123,10 +123,16 @@ def mismatches(root, stages):
 
 def dvc_stages(root="."):
     """{stage: (cmd, [its file deps])} for every stage of dvc.yaml, templates resolved."""
-    from dvc.dependency.param import ParamsDependency
     from dvc.repo import Repo
 
     with Repo(str(root)) as repo:
-        return {s.addressing: (s.cmd, [d.def_path for d in s.deps
-                                       if not isinstance(d, ParamsDependency)])
-                for s in repo.index.stages if s.cmd}
+        return table(repo.index.stages)
+
+
+def table(stages):
+    """{stage: (cmd, [its file deps])} of DVC's stage objects (those that run a command)."""
+    from dvc.dependency.param import ParamsDependency
+
+    return {s.addressing: (s.cmd, [d.def_path for d in s.deps
+                                   if not isinstance(d, ParamsDependency)])
+            for s in stages if s.cmd}
