@@ -16,6 +16,7 @@ from tagbench.models import configs, registry
 from tagbench.pipeline import params
 
 REPO = Path(__file__).resolve().parents[1]
+REPO_PARAMS = yaml.safe_load((REPO / "params.yaml").read_text())  # read once, never changed
 # Read once, when huggingface_hub is imported: without it a missing model retries the hub.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -23,7 +24,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 @pytest.fixture(scope="session")
 def repo_params():
-    return yaml.safe_load((REPO / "params.yaml").read_text())
+    return REPO_PARAMS
 
 
 @pytest.fixture(scope="session")
@@ -142,9 +143,9 @@ NO_NETWORK = Path(__file__).parent / "nonet"  # its sitecustomize refuses socket
 SMOKE_BASELINES = ["random_uniform", "rule_based_stemmed", "tfidf_logreg", "tfidf_svm", "cnn",
                    "transformer", "embed_logreg"]
 # The smoke DAG's params: those baselines, on a sample of v1, with tiny models (the others'
-# too: the GoEmotions smoke runs all 13).
-SMALL = {"baselines": {name: yaml.safe_load((REPO / "params.yaml").read_text())["baselines"][name]
-                      for name in SMOKE_BASELINES}, "data.sample": 500, "data.min_tag_freq": 15,
+# too: the GoEmotions smoke runs all 14).
+SMALL = {"baselines": {name: REPO_PARAMS["baselines"][name] for name in SMOKE_BASELINES},
+         "data.sample": 500, "data.min_tag_freq": 15,
          "tfidf_rf.n_estimators": 10, "tfidf_gbm.n_estimators": 5,
          "cnn.num_epochs": 2, "cnn.embedding_dim": 16, "cnn.num_filters": 8,
          "cnn.filter_sizes": [2, 3], "cnn.hidden_dim": 16,
