@@ -24,13 +24,15 @@ def measure(name, measured, truth, texts, config):
     meta = artifacts.load_meta(name)
     tagger = Predictor(name)
     latency_ms, throughput = cost.latency(tagger, texts)
+    parts = cost.parts(tagger)  # a hybrid's size and training time are its members' too
     row = {"name": name, **{f"test_{k}": v for k, v in measured["test"].items()},
            "val_f1": measured["val"]["f1"],
            "latency_ms": latency_ms, "throughput": throughput,
-           "size_mb": cost.folder_mb(artifacts.model_dir(name)),
+           "size_mb": sum(cost.folder_mb(artifacts.model_dir(n)) for n in parts),
            "parameters": int(tagger.model.num_parameters()),
            "train_rows": meta["train_rows"],
-           **read_json(artifacts.training_time_path(name))}
+           "train_seconds": sum(read_json(artifacts.training_time_path(n))["train_seconds"]
+                                for n in parts if artifacts.training_time_path(n).exists())}
     behavior = read_json(artifacts.behavior_path(name))
     row["behavior_pass"] = behavior["all"]["pass_rate"]
     row["behavior"] = {test: behavior[test]["pass_rate"] for test in TEST_TYPES}
@@ -68,14 +70,15 @@ def choose(rows, val_samples, cv, config):
 @exits_cleanly
 def main():
     p = params.load()
-    evaluations = {name: artifacts.evaluation(name) for name in p["baselines"]}
+    names = params.every_baseline(p)
+    evaluations = {name: artifacts.evaluation(name) for name in names}
     truth = artifacts.shared_truth(evaluations)
     predictions = {name: {split: labels for split, (_, _, labels) in splits.items()}
                    for name, (_, splits) in evaluations.items()}
     # latency times the whole predict path on val: the recommendation reads it, so not test
     val_texts = data.load_split("val").texts
     rows, studies = [], {}
-    for name in tqdm(p["baselines"], desc="report", disable=None):
+    for name in tqdm(names, desc="report", disable=None):
         row, studies[name] = measure(name, evaluations[name][0], truth, val_texts,
                                      p["threshold"])
         rows.append(row)
@@ -89,7 +92,7 @@ def main():
                "threshold": p["threshold"]["method"],
                "resamples": p["report"]["resamples"], "folds": cv["folds"],
                "machine": f"{os.cpu_count()} CPU cores",
-               "train_seconds": sum(r["train_seconds"] for r in rows),
+               "train_seconds": sum(r["train_seconds"] for r in rows if r["name"] in p["baselines"]),
                "train_size": len(read_json(data.SPLITS)["train"]),
                "missing_classes": {s: r["missing_classes"]
                                    for s, r in read_json(artifacts.SPLIT_STATS).items()},
@@ -106,12 +109,12 @@ def main():
     plots.heatmap(per_class, [r["name"] for r in rows], data.load_classes(),
                   artifacts.PER_CLASS_PNG,
                   title="test F1 per tag (rows sorted by val macro F1)")
-    plots.pr_curves({n: read_json(artifacts.pr_path(n, "test")) for n in p["baselines"]},
+    plots.pr_curves({n: read_json(artifacts.pr_path(n, "test")) for n in names},
                     artifacts.PR_PNG, title="test, all baselines:")
     histories = {n: artifacts.training_history(n) for n in p["baselines"]}
     plots.training_curves({n: h for n, h in histories.items() if "val_loss" in h},
                           artifacts.CURVES_PNG)
-    shown = {n: read_json(artifacts.explanations_path(n)) for n in p["baselines"]}
+    shown = {n: read_json(artifacts.explanations_path(n)) for n in names}
     write_text(artifacts.EXPLANATIONS_HTML, explain.html_page(
         {n: e["projects"] for n, e in shown.items()}, {n: e["method"] for n, e in shown.items()}))
     print(f"recommended: {choice['recommended']} (chosen on val); "

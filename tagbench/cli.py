@@ -15,7 +15,7 @@ from tagbench.report import lesson, readme, recommend
 def cmd_baselines(args):
     """List every baseline in params.yaml with its test macro F1, latency and size (from the
     tradeoff report), or the command that builds it."""
-    names = params.load()["baselines"]
+    names = params.every_baseline(params.load())
     tradeoffs = recommend.tradeoff_rows()
     recommended = recommend.recommended_baseline(names)
     for name in names:
@@ -36,7 +36,7 @@ def cmd_readme(args):
     """Regenerate the README's results table (metrics/baselines/) and the copies of the
     tradeoff report, the noise floor and the data-version comparison (reports/) in the README
     and docs/."""
-    documents = {"README.md": {"results": readme.results_table(params.load()["baselines"])}}
+    documents = {"README.md": {"results": readme.results_table(params.every_baseline(params.load()))}}
     for block, (_, _, document) in readme.README_COPIES.items():
         documents.setdefault(document, {})[block] = readme.readme_copy(block)
     for document, blocks in documents.items():
@@ -207,7 +207,7 @@ def chosen_tagger(baseline):
     """The named trained baseline, or the report's recommendation."""
     from tagbench.predict import Predictor
 
-    names = params.load()["baselines"]
+    names = params.every_baseline(params.load())
     name = baseline or recommend.recommended_baseline(names)
     if name is None:
         raise TagbenchError("no trained baseline: run `dvc repro`")

@@ -1,4 +1,5 @@
-"""Multi-label iterative stratified splits (scikit-multilearn) and how well they stratify."""
+"""Multi-label iterative stratified splits (scikit-multilearn) and how well they stratify; the
+lesson's exact split; a temporal one."""
 
 import numpy as np
 from skmultilearn.model_selection import IterativeStratification
@@ -31,10 +32,12 @@ def three_way(y, train_size, order):
 
 def split_ids(records, classes, method, train_size, order, seed):
     """{train, val, test: [ids]}: the dataset's own split when it has one, else the project's
-    stratified split or the lesson's exact one; the lesson's also keeps numpy's RNG state
-    after it (its baselines drew from there on)."""
+    stratified split, the lesson's exact one or the temporal one; the lesson's also keeps
+    numpy's RNG state after it (its baselines drew from there on)."""
     if records[0]["split"]:
         return given(records)
+    if method == "temporal":
+        return temporal(records, train_size)
     ids = np.array([r["id"] for r in records])
     y = binarize([r["tags"] for r in records], classes)
     if method == "lesson":
@@ -49,6 +52,19 @@ def split_ids(records, classes, method, train_size, order, seed):
     np.random.seed(seed)
     parts = three_way(y, train_size, order)
     return {name: ids[part].tolist() for name, part in zip(SPLIT_NAMES, parts)}
+
+
+def temporal(records, train_size):
+    """Train on the oldest train_size of the rows by date; val, then test, from the newer
+    rest (val the older half): every test project is newer than anything trained on."""
+    undated = [r["id"] for r in records if not r["date"]]
+    if undated:
+        raise TagbenchError(f"split.method temporal needs a date (dataset.date) on every row; "
+                            f"{len(undated)} have none, the first {undated[0]!r}")
+    ids = [r["id"] for r in sorted(records, key=lambda r: str(r["date"]))]  # stable: file order
+    train = round(train_size * len(ids))
+    val = train + (len(ids) - train) // 2
+    return {"train": ids[:train], "val": ids[train:val], "test": ids[val:]}
 
 
 def given(records):

@@ -14,7 +14,12 @@ is skipped and counted as such. Every baseline runs through the same Tagger as
 import json
 from pathlib import Path
 
+from tagbench import data
 from tagbench.errors import TagbenchError
+from tagbench.io import read_json, write_json
+from tagbench.pipeline import artifacts
+from tagbench.predict import Predictor
+from tagbench.seeding import seed_everything
 
 FIELDS = {  # test type -> the fields a case needs besides its id
     "minimum_functionality": ("text", "tags"),
@@ -120,3 +125,24 @@ def rate(passed, total, skipped):
     """The counts and pass rate of some cases; no case, no rate (None)."""
     share = round(passed / total, 6) if total else None
     return {"passed": passed, "total": total, "skipped": skipped, "pass_rate": share}
+
+
+def write(name, p):
+    """The behavior stage's work: one baseline (or hybrid) on the suite of dataset.behavior,
+    through predict's Predictor; its pass rates and failed cases written."""
+    seed_everything(p["seed"])  # the random baselines draw while being tested
+    directory = p["dataset"]["behavior"]
+    suite = load_suite(set(read_json(data.LABELS)), directory) if directory else {}
+    tagger = Predictor(name)
+    rates, failed = run(lambda texts: [r["tags"] for r in tagger.predict(texts)], suite,
+                        tagger.classes)
+    write_json(artifacts.behavior_path(name), rates)
+    write_json(artifacts.behavior_failures_path(name), failed)
+    if rates["all"]["pass_rate"] is None:
+        print(f"{name}: no behavioural test applies " + (
+            f"(the {rates['all']['skipped']} cases of {directory} name tags that are not "
+            f"classes here)" if directory else "(dataset.behavior is null)"))
+        return
+    print(f"{name}: behavioural pass rate {rates['all']['pass_rate']:.2f} ("
+          + ", ".join(f"{k} {rates[k]['passed']}/{rates[k]['total']}" for k in failed)
+          + f"; {rates['all']['skipped']} skipped: their tags are not classes here)")

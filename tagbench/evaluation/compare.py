@@ -16,7 +16,7 @@ from pathlib import Path
 from tagbench.errors import TagbenchError
 from tagbench.evaluation import float_drift, metrics
 from tagbench.io import read_json
-from tagbench.pipeline import artifacts
+from tagbench.pipeline import artifacts, params
 
 WORKSPACE = "workspace"
 
@@ -93,11 +93,13 @@ Rule = namedtuple("Rule", "held_to floor source")  # held_to: exact, floor or un
 UNMEASURED = Rule("unmeasured", 0.0, "no floor measured")
 
 
-def rules(noise_path=artifacts.NOISE_FLOOR, drift_path=artifacts.FLOAT_DRIFT):
+def rules(noise_path=artifacts.NOISE_FLOOR, drift_path=artifacts.FLOAT_DRIFT, hybrids=None):
     """{baseline: Rule}: what a reproduction of it, here or on another machine, is held to.
     Exact under every float path (reports/float_drift.json): identity. Otherwise its floor,
     the larger of its seed floor and its float-path floor. A baseline in neither file is
-    UNMEASURED (held to identity until `make drift` measures it)."""
+    UNMEASURED (held to identity until `make drift` measures it). A hybrid with no floor of
+    its own (hybrids: {name: section}, params.yaml's when None) is held to its learned
+    member's: its rules are exact, so its scores move only where the member's do."""
     seed, drift = seed_floors(noise_path), float_drift.floors(drift_path)
     found = {}
     for name in set(seed) | set(drift):
@@ -108,6 +110,12 @@ def rules(noise_path=artifacts.NOISE_FLOOR, drift_path=artifacts.FLOAT_DRIFT):
                                              (seed.get(name, 0.0), "seed"), key=lambda f: f[0]))
         elif seed[name]:
             found[name] = Rule("floor", seed[name], "seed; float path not measured")
+    if hybrids is None:
+        hybrids = params.load()["hybrids"] if Path(params.PARAMS_FILE).exists() else {}
+    for name, section in hybrids.items():
+        member = found.get(section["model"])
+        if name not in found and member:
+            found[name] = member._replace(source=f"{section['model']}'s, {member.source}")
     return found
 
 
@@ -177,9 +185,9 @@ def compare(rev_a, rev_b, resamples=1000, seed=0, by_name=None):
     """{"note", "rows": [{baseline, a, b, difference, low, high, rule, verdict}]}, sorted by
     baseline (rule: the Rule it is held to, from `rules()` unless by_name gives them);
     baselines on one side only are listed as such."""
-    by_name = rules() if by_name is None else by_name
     a_files = tag_files(rev_a, resolve(rev_a))
     b_files = tag_files(rev_b, resolve(rev_b))
+    by_name = rules() if by_name is None else by_name
     rows = []
     for name in sorted(set(a_files) | set(b_files)):
         if name not in a_files or name not in b_files:

@@ -17,7 +17,16 @@ deletion does not explain itself.
 
 import numpy as np
 
+from tagbench import data
+from tagbench.evaluation.thresholds import decide
+from tagbench.io import read_json, write_json
+from tagbench.pipeline import artifacts
+from tagbench.predict import Predictor
+from tagbench.seeding import seed_everything
+
 KS = (1, 3, 5)
+SHOWN = 6  # test projects on the explanations page
+MEASURED = 1000  # the first val rows whose explanations are measured (all of the projects' 215)
 
 
 def method(tagger):
@@ -48,9 +57,11 @@ def attributions(tagger, text):
 
 def explain(tagger, text, top=5):
     """{tag: {"score", "words": [(word, weight), ...]}} for each tag the baseline predicts,
-    its top words by attribution (positive weights only)."""
+    its top words by attribution (positive weights only); a hybrid's tags also say which
+    members gave them ("from")."""
     words, scores, weights = attributions(tagger, text)
     predicted = tagger.predict([text])[0]["tags"]
+    given = sources(tagger, text)
     result = {}
     for tag in predicted:
         c = tagger.classes.index(tag)
@@ -58,7 +69,22 @@ def explain(tagger, text, top=5):
         result[tag] = {"score": round(float(scores[c]), 6),
                        "words": [(words[i], round(float(weights[i, c]), 6)) for i in order
                                  if weights[i, c] > 0]}
+        if given is not None:
+            result[tag]["from"] = given[c]
     return result
+
+
+def sources(tagger, text):
+    """A hybrid's members behind each class on one text: the learned one when its score
+    alone clears the threshold, the rules when they fire; None for any other baseline."""
+    split = getattr(tagger.model, "member_scores", None)
+    if split is None:
+        return None
+    found = split([tagger.prepare_one(text)])
+    config = tagger.model.config
+    by_model, by_rules = decide(found["model"], tagger.threshold)[0], found["rules"][0]
+    return [[name for name, gave in ((config.model, by_model[c]), (config.rules, by_rules[c]))
+             if gave] for c in range(len(tagger.classes))]
 
 
 def without(words, drop):
@@ -69,8 +95,6 @@ def comprehensiveness(tagger, texts, seed=0):
     """One row per (text, predicted tag, k): [text index, k, score drop deleting the top-k
     words, the same deleting k random words, tag removed (1/0) by the top-k deletion, by the
     random one]."""
-    from tagbench.evaluation.thresholds import decide
-
     rng = np.random.RandomState(seed)
     rows = []
     for index, text in enumerate(texts):
@@ -129,7 +153,8 @@ def terminal(explanations):
     lines = []
     for tag, e in explanations.items():
         words = ", ".join(f"{w} ({weight:+.3f})" for w, weight in e["words"]) or "no word alone"
-        lines.append(f"  {tag} ({e['score']:.3f}): {words}")
+        given = f", from {' and '.join(e['from'])}" if e.get("from") else ""
+        lines.append(f"  {tag} ({e['score']:.3f}{given}): {words}")
     return "\n".join(lines) or "  no tag"
 
 
@@ -170,3 +195,29 @@ def html_page(explanations, methods):
             "is how far the tag's score drops without it; coefficient x tf-idf: a linear "
             "model's exact reading. Darker: a larger weight.</p><table>"
             + head + "".join(rows) + "</table></body></html>\n")
+
+
+def write(name, p):
+    """The explain stage's work: one baseline's (or hybrid's) faithfulness on val and its
+    explanations of the first test projects, written."""
+    seed_everything(p["seed"])  # the random baselines draw while being explained
+    raw = {r["id"]: r["raw"] for r in read_json(data.PROCESSED)}
+    splits = read_json(data.SPLITS)
+
+    def texts(split):
+        return [raw[i] for i in splits[split]]
+
+    tagger = Predictor(name)
+    val = texts("val")[:MEASURED]
+    rows = comprehensiveness(tagger, val, seed=p["seed"])
+    summary = summarise(rows, len(val), p["report"]["resamples"], p["seed"])
+    write_json(artifacts.faithfulness_path(name), summary)
+    write_json(artifacts.explanations_path(name), {
+        "method": method(tagger),
+        "projects": [{"id": i, "text": t, "tags": explain(tagger, t)}
+                     for i, t in zip(splits["test"][:SHOWN], texts("test")[:SHOWN])]})
+    at3 = summary["3"]
+    print(f"{name}: deleting the 3 most attributed words removes " + (
+        f"{at3['removed']:.0%} of its tags, 3 random words {at3['removed_random']:.0%}"
+        if at3 else "nothing (no tag predicted)"))
+

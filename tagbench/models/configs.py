@@ -221,3 +221,13 @@ class EmbeddingConfig(EncoderConfig):
     C: float = hp(POSITIVE)
     class_weight: str = hp(STR_OR_NULL)
     max_iter: int = hp(Int(1))
+
+
+@dataclass(frozen=True)
+class HybridConfig:
+    """A learned baseline and keyword rules together, from their trained artifacts (no
+    retraining): the rules' hits raise the model's scores, by how much chosen on val."""
+    model: str = hp(STR)  # the learned member: a baseline in `baselines` with scores
+    rules: str = hp(STR)  # the rules member: a rule_based_* baseline in `baselines`
+    boosts: list = hp(LIST)  # raises tried on val beside the union and the model alone,
+    #                          each a share of the model's val score range

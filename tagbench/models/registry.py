@@ -63,6 +63,8 @@ BASELINES = {
     "embed_logreg": Baseline("tagbench.models.neural.embeddings:EmbeddingTagger",
                              configs.EmbeddingConfig),
 }
+# Every hybrid (params.yaml's `hybrids`, any name): a learned baseline and rules together.
+HYBRID = Baseline("tagbench.models.hybrid.tagger:HybridTagger", configs.HybridConfig)
 
 # Baselines that draw from numpy's one global RNG stream, in this order, as the lesson's
 # notebook drew them: each one's stage replays the whole stream and keeps its own draws.
@@ -75,20 +77,28 @@ def get(name):
     return BASELINES[name]
 
 
+def entry(name):
+    """A baseline's registry entry; any other name is a hybrid's (params checks the names)."""
+    return BASELINES.get(name, HYBRID)
+
+
 def stream(name):
     """The baselines whose draws a stage replays to build this one (itself alone, mostly)."""
     return next((s for s in RNG_STREAMS if name in s), (name,))
 
 
 def config(name, p):
-    """The baseline's config from its params.yaml section, checked."""
+    """The baseline's config from its params.yaml section (a hybrid's: hybrids.<name>),
+    checked."""
+    if name in p.get("hybrids", {}):
+        return configs.parse(HYBRID.config, p["hybrids"][name], prefix=f"hybrids.{name}.")
     return configs.parse(get(name).config, p[name], prefix=f"{name}.")
 
 
 def build(name, p, classes):
-    """A fresh, untrained baseline from its params.yaml section."""
+    """A fresh, untrained baseline (or hybrid) from its params.yaml section."""
     run = Run(name, p["seed"], threads.count(p["threads"]))
-    return get(name).tagger_class().create(classes, config(name, p), run)
+    return entry(name).tagger_class().create(classes, config(name, p), run)
 
 
 def save(name, model, text_params, train_rows):
@@ -103,7 +113,7 @@ def save(name, model, text_params, train_rows):
     try:
         model.save(partial)
         write_json(partial / "meta.json", {
-            "baseline": name, "implementation": get(name).implementation,
+            "baseline": name, "implementation": entry(name).implementation,
             "input": model.input, "output": model.output,
             "default_threshold": model.default_threshold, "classes": model.classes,
             "text": text_params, "train_rows": train_rows})
@@ -115,6 +125,10 @@ def save(name, model, text_params, train_rows):
 
 
 def load(name):
-    """The trained baseline and its meta (classes, input form, output kind)."""
+    """The trained baseline, or hybrid, and its meta (classes, input form, output kind)."""
     meta = load_meta(name)
-    return get(name).tagger_class().load(model_dir(name)), meta
+    expected = entry(name)
+    if meta["implementation"] != expected.implementation:
+        raise TagbenchError(f"{model_dir(name)}: built by {meta['implementation']}, not by "
+                            f"{expected.implementation}: run `dvc repro`")
+    return expected.tagger_class().load(model_dir(name)), meta

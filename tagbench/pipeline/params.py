@@ -55,7 +55,7 @@ SCHEMA = {
     },
     "text": {"lower": BOOL, "stopwords": BOOL, "links": Choice("first", "last")},
     "split": {
-        "method": Choice("iterative", "lesson"),
+        "method": Choice("iterative", "lesson", "temporal"),
         "train_size": Num(0, 1, open_low=True, open_high=True),
         "order": Int(1, 2),
         "folds": Int(1),
@@ -64,6 +64,7 @@ SCHEMA = {
     "noise": {"seeds": LIST, "split_seeds": LIST, "baselines": LIST_OR_NULL},
     "class_weights": {"formula": Choice("inverse", "balanced", "sqrt_ratio")},
     "baselines": Check(dict, name="a mapping of baseline -> family"),
+    "hybrids": Check(dict, name="a mapping of hybrid -> its section"),
     **{name: configs.schema(entry.config) for name, entry in registry.BASELINES.items()},
     "slices": slice_rules.check_rules,
     "threshold": {"method": Choice("global", "per_class", "fixed"), "min_support": Int(1),
@@ -86,6 +87,34 @@ def validate(params):
             if name not in registry.BASELINES:
                 raise TagbenchError(f"{PARAMS_FILE}: {key} names an unknown baseline "
                                     f"{name!r}; known: {', '.join(registry.BASELINES)}")
+    check_hybrids(params)
+
+
+def every_baseline(params):
+    """The names the pipeline evaluates: its baselines, then its hybrids."""
+    return [*params["baselines"], *params["hybrids"]]
+
+
+def check_hybrids(params):
+    """Each hybrid: a new name, its section valid, its members baselines of this run with the
+    right outputs (scores for the learned one, the keyword rules for the other)."""
+    for name in params["hybrids"]:
+        key = f"hybrids.{name}"
+        if name in registry.BASELINES:
+            raise TagbenchError(f"{PARAMS_FILE}: {key}: {name} is a baseline's name")
+        if not isinstance(params["hybrids"][name], dict):
+            raise TagbenchError(f"{PARAMS_FILE}: {key} must be a mapping")
+        config = registry.config(name, params)
+        learned = config.model in params["baselines"] and \
+            registry.get(config.model).family in ("tfidf", "neural")
+        rules = config.rules in params["baselines"] and \
+            registry.get(config.rules).implementation.endswith(":RuleBasedTagger")
+        for role, fine, what in (("model", learned, "a learned"), ("rules", rules, "a rule_based")):
+            if not fine:
+                raise TagbenchError(f"{PARAMS_FILE}: {key}.{role} = {getattr(config, role)!r}: "
+                                    f"expected {what} baseline of `baselines`")
+        for boost in config.boosts:
+            checks.Num(0, 1, open_low=True)(f"{key}.boosts", boost)
 
 
 def check_families(baselines):

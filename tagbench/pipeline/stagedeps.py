@@ -72,12 +72,13 @@ def loads_baselines(root, path):
 
 
 def registry_modules(baselines_named):
-    """The model modules the registry may load for these baselines (None: any baseline)."""
-    from tagbench.models.registry import BASELINES, stream
+    """The model modules the registry may load for these baselines (None: any baseline or
+    hybrid; a hybrid may load any baseline as its member)."""
+    from tagbench.models.registry import BASELINES, HYBRID, stream
 
-    names = BASELINES if baselines_named is None else \
-        [m for n in baselines_named if n in BASELINES for m in stream(n)]
-    return {BASELINES[n].module for n in names}
+    if baselines_named is None or any(n not in BASELINES for n in baselines_named):
+        return {entry.module for entry in (*BASELINES.values(), HYBRID)}
+    return {BASELINES[m].module for n in baselines_named for m in stream(n)}
 
 
 def stage_modules(root, cmd):

@@ -11,6 +11,13 @@ def folder_mb(path):
     return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file()) / 1e6
 
 
+def parts(tagger):
+    """The trained baselines a baseline runs on: itself, and a hybrid's members too, whose
+    size and training time a hybrid's are."""
+    members = getattr(tagger.model, "members", {})
+    return [tagger.name, *(getattr(tagger.model.config, role) for role in members)]
+
+
 LATENCY_TEXTS = 500  # the first texts of val timed (all of the projects' 215)
 
 

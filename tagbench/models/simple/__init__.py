@@ -1,1 +1,1 @@
-""""""
+"""Baselines without learning: random tags and keyword rules."""

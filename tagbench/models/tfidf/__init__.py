@@ -1,1 +1,1 @@
-""""""
+"""TF-IDF features feeding one scikit-learn classifier."""

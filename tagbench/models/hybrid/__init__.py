@@ -1,0 +1,1 @@
+"""Hybrids: a learned baseline and keyword rules together, from their trained artifacts."""
