@@ -92,7 +92,8 @@ def main():
                "threshold": p["threshold"]["method"],
                "resamples": p["report"]["resamples"], "folds": cv["folds"],
                "machine": f"{os.cpu_count()} CPU cores",
-               "train_seconds": sum(r["train_seconds"] for r in rows if r["name"] in p["baselines"]),
+               "train_seconds": sum(r["train_seconds"] for r in rows
+                                    if r["name"] in p["baselines"]),  # hybrids: no training
                "train_size": len(read_json(data.SPLITS)["train"]),
                "missing_classes": {s: r["missing_classes"]
                                    for s, r in read_json(artifacts.SPLIT_STATS).items()},

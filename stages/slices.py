@@ -15,7 +15,7 @@ from tagbench.report import plots
 @exits_cleanly
 def main():
     p = params.load()
-    evaluations = {name: artifacts.evaluation(name) for name in p["baselines"]}
+    evaluations = {name: artifacts.evaluation(name) for name in params.every_baseline(p)}
     truth = artifacts.shared_truth(evaluations)["test"]
     ids = next(iter(evaluations.values()))[1]["test"][0]
     records = {r["id"]: r for r in read_json(data.PROCESSED)}

@@ -36,7 +36,8 @@ def cmd_readme(args):
     """Regenerate the README's results table (metrics/baselines/) and the copies of the
     tradeoff report, the noise floor and the data-version comparison (reports/) in the README
     and docs/."""
-    documents = {"README.md": {"results": readme.results_table(params.every_baseline(params.load()))}}
+    names = params.every_baseline(params.load())
+    documents = {"README.md": {"results": readme.results_table(names)}}
     for block, (_, _, document) in readme.README_COPIES.items():
         documents.setdefault(document, {})[block] = readme.readme_copy(block)
     for document, blocks in documents.items():

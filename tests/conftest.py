@@ -142,9 +142,11 @@ NO_NETWORK = Path(__file__).parent / "nonet"  # its sitecustomize refuses socket
 # tagbench/models trains, saves, loads and predicts); the unit tests fit every baseline.
 SMOKE_BASELINES = ["random_uniform", "rule_based_stemmed", "tfidf_logreg", "tfidf_svm", "cnn",
                    "transformer", "embed_logreg"]
+SMOKE_HYBRIDS = ["hybrid_svm", "hybrid_logreg"]  # two: a change to one member re-runs one
 # The smoke DAG's params: those baselines, on a sample of v1, with tiny models (the others'
 # too: the GoEmotions smoke runs all 14).
 SMALL = {"baselines": {name: REPO_PARAMS["baselines"][name] for name in SMOKE_BASELINES},
+         "hybrids": {name: REPO_PARAMS["hybrids"][name] for name in SMOKE_HYBRIDS},
          "data.sample": 500, "data.min_tag_freq": 15,
          "tfidf_rf.n_estimators": 10, "tfidf_gbm.n_estimators": 5,
          "cnn.num_epochs": 2, "cnn.embedding_dim": 16, "cnn.num_filters": 8,

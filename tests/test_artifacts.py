@@ -29,16 +29,22 @@ def baseline_paths(name):
 
 @pytest.mark.slow  # DVC takes 3 s to import and read dvc.yaml
 def test_every_evaluate_stage_declares_its_precision_recall_plot(outs):
-    """So a new baseline gets its chart from the foreach alone, with nothing to list."""
-    for name in params.load(REPO / "params.yaml")["baselines"]:
-        plots = [path for path, plot in outs[f"evaluate@{name}"] if plot]
+    """So a new baseline (or hybrid) gets its chart from the foreach alone, nothing to list."""
+    p = params.load(REPO / "params.yaml")
+    stages = {**{n: f"evaluate@{n}" for n in p["baselines"]},
+              **{n: f"hybrid@{n}" for n in p["hybrids"]}}
+    for name, stage in stages.items():
+        plots = [path for path, plot in outs[stage] if plot]
         assert plots == [str(artifacts.pr_path(name, "test"))]
 
 
 @pytest.mark.slow  # DVC takes 3 s to import and read dvc.yaml
 def test_dvc_yaml_declares_exactly_the_paths_artifacts_names(outs):
-    names = params.load(REPO / "params.yaml")["baselines"]
-    expected = {str(p) for name in names for p in baseline_paths(name)} | {str(p) for p in (
+    p = params.load(REPO / "params.yaml")
+    trained = {artifacts.training_log, artifacts.training_time_path}  # not a hybrid's
+    expected = {str(path) for name in p["baselines"] for path in baseline_paths(name)} | {
+        str(path) for name in p["hybrids"] for path in baseline_paths(name)
+        - {f(name) for f in trained}} | {str(p) for p in (
         data.PROCESSED, data.STEMMED, data.CLASSES, data.VOCABULARY, data.LABELS, data.SPLITS,
         data.CLASS_WEIGHTS, artifacts.DATA_STATS, artifacts.SPLIT_STATS,
         artifacts.SPLIT_DISTRIBUTION, artifacts.CV, artifacts.NOISE, artifacts.TRADEOFFS,

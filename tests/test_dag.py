@@ -24,8 +24,13 @@ def metrics(root, name):
     return json.loads((root / "metrics" / "baselines" / f"{name}.json").read_text())
 
 
+def every_baseline(dag):
+    p = yaml.safe_load((dag / "params.yaml").read_text())
+    return [*p["baselines"], *p["hybrids"]]
+
+
 def test_repro_builds_every_baseline(dag):
-    baselines = yaml.safe_load((dag / "params.yaml").read_text())["baselines"]
+    baselines = every_baseline(dag)
     classes = json.loads((dag / "data" / "processed" / "classes.json").read_text())
     for name in baselines:
         m = metrics(dag, name)
@@ -39,6 +44,9 @@ def test_repro_builds_every_baseline(dag):
     chance = metrics(dag, "random_uniform")["test"]["f1"]
     for name in ("rule_based_stemmed", "tfidf_logreg", "tfidf_svm"):  # they learn, or match
         assert metrics(dag, name)["test"]["f1"] > chance + 0.1, name
+    hybrids = yaml.safe_load((dag / "params.yaml").read_text())["hybrids"]
+    for name, section in hybrids.items():  # the model alone is one of val's choices
+        assert metrics(dag, name)["val"]["f1"] >= metrics(dag, section["model"])["val"]["f1"]
     assert "changed" not in sh(dag, "dvc", "status").stdout
     for name in set(baselines) & {"cnn", "rnn", "transformer"}:
         assert (dag / "dvclive" / name / "plots" / "metrics" / "val_loss.tsv").exists()
@@ -47,7 +55,7 @@ def test_repro_builds_every_baseline(dag):
 
 
 def test_report_ranks_every_baseline(dag):
-    baselines = yaml.safe_load((dag / "params.yaml").read_text())["baselines"]
+    baselines = every_baseline(dag)
     tradeoffs = json.loads((dag / "metrics" / "tradeoffs.json").read_text())
     rows = {r["name"]: r for r in tradeoffs["baselines"]}
     assert set(rows) == set(baselines)
@@ -117,14 +125,15 @@ def stages_rerun_by(dag, *flags):
 @pytest.mark.integration  # experiments and forced retraining: minutes each
 def test_exp_run_reruns_only_what_its_params_touch(dag):
     """One experiment changes a baseline's C, turns on 3-fold cv over two baselines and a
-    two-seed noise floor of two: only their stages re-run."""
+    two-seed noise floor of a baseline and a hybrid: only their stages re-run, the svm's
+    hybrid among them and no other hybrid."""
     changed, written = stages_rerun_by(
         dag, "-S", "tfidf_svm.C=0.5", "-S", "split.folds=3",
         "-S", "cv.baselines=[rule_based_stemmed,tfidf_svm]", "-S", "noise.seeds=[1,2]",
-        "-S", "noise.split_seeds=[3]", "-S", "noise.baselines=[random_uniform,tfidf_logreg]")
+        "-S", "noise.split_seeds=[3]", "-S", "noise.baselines=[random_uniform,hybrid_logreg]")
     assert changed == {f"{stage}@tfidf_svm" for stage in ("train", "threshold", "evaluate",
                                                           "behavior", "explain")} | {
-        "slices", "cv", "noise", "report"}
+        "hybrid@hybrid_svm", "slices", "cv", "noise", "report"}  # not hybrid@hybrid_logreg
     cv = written["cv"]
     assert cv["folds"] == 3 and set(cv["baselines"]) == {"rule_based_stemmed", "tfidf_svm"}
     for row in cv["baselines"].values():  # three folds, each scored on its own projects
@@ -133,8 +142,8 @@ def test_exp_run_reruns_only_what_its_params_touch(dag):
     assert cv["baselines"]["tfidf_svm"]["val_f1_mean"] > 0.2
     assert written["tradeoffs"]["recommendation"]["by"] == "folds"  # chosen on the folds
     noise = written["noise"]["baselines"]
-    assert set(noise) == {"random_uniform", "tfidf_logreg"}
-    logreg = noise["tfidf_logreg"]["seed"]
+    assert set(noise) == {"random_uniform", "hybrid_logreg"}  # a hybrid: its members retrained
+    logreg = noise["hybrid_logreg"]["seed"]
     assert [r["seed"] for r in logreg["runs"]] == [1, 2]
     assert logreg["test"]["min"] <= logreg["test"]["mean"] <= logreg["test"]["max"]
     assert noise["random_uniform"]["split_seed"]["runs"][0]["split_seed"] == 3

@@ -34,6 +34,19 @@ def test_repo_params_are_valid():
     ("noise.baselines", ["bert"], "noise.baselines names an unknown baseline 'bert'"),
     ("noise.baselines", "cnn", "noise.baselines = 'cnn' must be a list or null"),
     ("text.lower", "yes", "text.lower = 'yes' must be true or false"),
+    ("split.method", "random", "split.method = 'random' must be one of"),
+    ("hybrids", {"cnn": {"model": "cnn", "rules": "rule_based_stemmed", "boosts": []}},
+     "hybrids.cnn: cnn is a baseline's name"),
+    ("hybrids", {"h": ["tfidf_svm"]}, "hybrids.h must be a mapping"),
+    ("hybrids.hybrid_svm.rules", "tfidf_logreg",
+     "hybrids.hybrid_svm.rules = 'tfidf_logreg': expected a rule_based baseline of `baselines`"),
+    ("hybrids.hybrid_svm.model", "rule_based_unstemmed",
+     "hybrids.hybrid_svm.model = 'rule_based_unstemmed': expected a learned baseline"),
+    ("baselines", {"rule_based_stemmed": "simple", "tfidf_logreg": "tfidf"},
+     "hybrids.hybrid_svm.model = 'tfidf_svm': expected a learned baseline of `baselines` (a "
+     "run without it leaves the hybrid out too: -S '~hybrids.hybrid_svm')"),
+    ("hybrids.hybrid_svm.boosts", [0.5, 2.0], "hybrids.hybrid_svm.boosts = 2.0 is out of range"),
+    ("hybrids.hybrid_svm.weight", 1, "unknown param 'hybrids.hybrid_svm.weight'"),
     ("data.newkey", 1, "unknown param 'data.newkey'"),
 ])
 def test_bad_params_name_the_key(workdir, key, value, message):
@@ -64,7 +77,8 @@ def test_a_noise_run_covers_every_baseline_unless_narrowed(workdir):
     from tagbench.evaluation import noise
 
     p = params.load()
-    assert p["noise"]["baselines"] is None and noise.baselines(p) == p["baselines"]
+    assert p["noise"]["baselines"] is None
+    assert noise.baselines(p) == [*p["baselines"], *p["hybrids"]]  # hybrids are baselines too
     assert "embed_logreg" in noise.baselines(p)
     assert noise.baselines({**p, "noise": {**p["noise"], "baselines": ["cnn"]}}) == ["cnn"]
 

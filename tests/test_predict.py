@@ -18,7 +18,7 @@ TAGBENCH = str(Path(sys.executable).parent / "tagbench")
 
 
 pytestmark = pytest.mark.slow  # they read the smoke DAG's trained baselines (conftest.dag)
-NAMES = ["tfidf_svm", "rule_based_stemmed", "cnn", "transformer", "embed_logreg"]
+NAMES = ["tfidf_svm", "rule_based_stemmed", "cnn", "transformer", "embed_logreg", "hybrid_svm"]
 
 
 def tagbench(root, *args, stdin=None):
@@ -103,6 +103,35 @@ def test_explain_names_the_words_behind_each_predicted_tag(dag):
     readable = tagbench(dag, "predict", "--explain", "--baseline", "tfidf_svm", text)
     assert readable.returncode == 0
     assert readable.stdout.decode().startswith("tfidf_svm (coefficient x tf-idf): Graph")
+
+
+def test_a_hybrid_says_which_member_gave_each_tag(dag):
+    text = "Graph neural networks for molecules, object detection in PyTorch"
+    explained = json.loads(tagbench(dag, "explain", "--json", "--baseline", "hybrid_svm",
+                                    text).stdout)["tags"]
+    rules = json.loads(tagbench(dag, "predict", "--baseline", "rule_based_stemmed",
+                                stdin=text.encode()).stdout)["tags"]
+    assert explained and all(e["from"] and e["words"] for e in explained.values())
+    assert all(set(e["from"]) <= {"tfidf_svm", "rule_based_stemmed"} for e in explained.values())
+    assert {t for t, e in explained.items() if "rule_based_stemmed" in e["from"]} <= set(rules)
+    readable = tagbench(dag, "predict", "--explain", "--baseline", "hybrid_svm", text)
+    assert ", from " in readable.stdout.decode()
+
+
+def test_a_hybrid_refuses_a_member_retrained_since(dag, tmp_path, monkeypatch):
+    import shutil
+
+    from tagbench.errors import TagbenchError
+    from tagbench.predict import Predictor
+
+    for name in ("hybrid_svm", "tfidf_svm", "rule_based_stemmed"):
+        shutil.copytree(dag / "models" / name, tmp_path / "models" / name)
+    monkeypatch.chdir(tmp_path)
+    assert Predictor("hybrid_svm").predict(["object detection"])
+    meta = tmp_path / "models" / "tfidf_svm" / "model" / "meta.json"
+    meta.write_text(meta.read_text() + "\n")
+    with pytest.raises(TagbenchError, match="models/hybrid_svm/model: built on another tfidf_svm"):
+        Predictor("hybrid_svm")
 
 
 @pytest.mark.parametrize("args, stdin, message", [

@@ -1,1 +1,2 @@
-"""How good a trained baseline is: metrics, thresholds, slices, behaviour, explanations, noise and comparisons."""
+"""How good a trained baseline is: metrics, thresholds, slices, behaviour, explanations,
+noise and comparisons."""

@@ -14,6 +14,8 @@ from tagbench import data
 from tagbench.data import split
 from tagbench.io import read_json
 from tagbench.models import training
+from tagbench.models.hybrid import tagger as hybrid
+from tagbench.pipeline.params import every_baseline
 
 
 def summary(values):
@@ -37,13 +39,15 @@ def split_for(p, seed):
 
 
 def run(name, p, splits):
-    f1 = training.train_and_score(name, p, splits["train"], splits["val"], splits["test"])
+    score = hybrid.train_and_score if name in p["hybrids"] else training.train_and_score
+    f1 = score(name, p, splits["train"], splits["val"], splits["test"])
     return {"val": round(f1["val"], 6), "test": round(f1["test"], 6)}
 
 
 def baselines(p):
-    """The baselines a noise run covers: noise.baselines, or every baseline when it is null."""
-    return p["baselines"] if p["noise"]["baselines"] is None else p["noise"]["baselines"]
+    """The baselines a noise run covers: noise.baselines, or every baseline (hybrids too) when
+    it is null."""
+    return every_baseline(p) if p["noise"]["baselines"] is None else p["noise"]["baselines"]
 
 
 def noise_floor(p):

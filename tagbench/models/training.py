@@ -42,21 +42,27 @@ def train(name, p, train_ids, val_ids, log=False):
     return model, len(rows)
 
 
+def chosen_f1(meta, config, val, test=(None, None)):
+    """Macro F1 on val, and on test when given, with the threshold chosen on val as the
+    pipeline does (config: params' threshold section); val and test: (y, scores)."""
+    record = thresholds.choose(*val, meta, config)
+    return {split: metrics.overall(y, thresholds.decide(scores, record))["f1"]
+            for split, (y, scores) in (("val", val), ("test", test)) if y is not None}
+
+
 def train_and_score(name, p, train_ids, val_ids, test_ids=()):
     """Train one baseline (seeded by p["seed"]) and choose its threshold on val_ids as the
     pipeline does; its macro F1 on val_ids, and on test_ids when given."""
     seed_everything(p["seed"])
     model, _ = train(name, p, train_ids, val_ids)
-    val = data.load_ids(val_ids, model.input)
-    scores = model.predict_scores(val.texts)
+
+    def scored(ids):
+        split = data.load_ids(ids, model.input)
+        return split.y, model.predict_scores(split.texts)
+
     meta = {"output": model.output, "default_threshold": model.default_threshold}
-    record = thresholds.choose(val.y, scores, meta, p["threshold"])
-    f1 = {"val": metrics.overall(val.y, thresholds.decide(scores, record))["f1"]}
-    if len(test_ids):
-        test = data.load_ids(test_ids, model.input)
-        predicted = thresholds.decide(model.predict_scores(test.texts), record)
-        f1["test"] = metrics.overall(test.y, predicted)["f1"]
-    return f1
+    return chosen_f1(meta, p["threshold"], scored(val_ids),
+                     *([scored(test_ids)] if len(test_ids) else []))
 
 
 def train_stage(name, p):

@@ -83,10 +83,11 @@ def validate(params):
     check_dataset(params["dataset"])
     check_families(params["baselines"])
     for key in BASELINE_LISTS:
+        known = [*registry.BASELINES, *(params["hybrids"] if key == "noise.baselines" else [])]
         for name in dotted(params, key) or []:
-            if name not in registry.BASELINES:
+            if name not in known:
                 raise TagbenchError(f"{PARAMS_FILE}: {key} names an unknown baseline "
-                                    f"{name!r}; known: {', '.join(registry.BASELINES)}")
+                                    f"{name!r}; known: {', '.join(known)}")
     check_hybrids(params)
 
 
@@ -112,7 +113,8 @@ def check_hybrids(params):
         for role, fine, what in (("model", learned, "a learned"), ("rules", rules, "a rule_based")):
             if not fine:
                 raise TagbenchError(f"{PARAMS_FILE}: {key}.{role} = {getattr(config, role)!r}: "
-                                    f"expected {what} baseline of `baselines`")
+                                    f"expected {what} baseline of `baselines` (a run without "
+                                    f"it leaves the hybrid out too: -S '~{key}')")
         for boost in config.boosts:
             checks.Num(0, 1, open_low=True)(f"{key}.boosts", boost)
 

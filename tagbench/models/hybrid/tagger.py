@@ -21,9 +21,10 @@ from tagbench.data import text as textlib
 from tagbench.errors import TagbenchError
 from tagbench.evaluation import metrics, thresholds
 from tagbench.io import load_array, save_array, write_json
-from tagbench.models import Tagger, registry
+from tagbench.models import Tagger, registry, training
 from tagbench.pipeline import artifacts
 from tagbench.pipeline.artifacts import model_dir
+from tagbench.seeding import seed_everything
 
 UNION = "union"
 
@@ -147,3 +148,34 @@ def assemble(name, p):
     write_json(artifacts.threshold_path(name), record)
     print(f"{name}: val macro F1 " + ", ".join(
         f"{how} {f1:.4f}" for how, f1 in model.val_f1.items()) + f"; kept {model.how}")
+
+
+def train_and_score(name, p, train_ids, val_ids, test_ids=()):
+    """A hybrid with its members trained afresh (each seeded by p["seed"]), combined and its
+    threshold chosen on val_ids as the hybrid stage does: its macro F1 on val_ids, and on
+    test_ids when given (what the noise floor measures)."""
+    config = registry.config(name, p)
+    members = {}
+    for role in ("model", "rules"):
+        seed_everything(p["seed"])
+        tagger, _ = training.train(getattr(config, role), p, train_ids, val_ids)
+        members[role] = (tagger, {"output": tagger.output,
+                                  "default_threshold": tagger.default_threshold})
+    model = HybridTagger(data.load_classes(), config, members)
+
+    def scored(ids):
+        found = {role: data.load_ids(ids, tagger.input) for role, (tagger, _) in members.items()}
+        rules = members["rules"][0]
+        return (members["model"][0].predict_scores(found["model"].texts),
+                rules.predict_scores(found["rules"].texts) > rules.default_threshold,
+                found["model"].y)
+
+    val = scored(val_ids)
+    model.fit(*val, p["threshold"])
+    meta = {"output": model.output, "default_threshold": model.default_threshold}
+
+    def combined(split):
+        return split[2], model.combine(*split[:2])
+
+    return training.chosen_f1(meta, p["threshold"], combined(val),
+                              *([combined(scored(test_ids))] if len(test_ids) else []))
