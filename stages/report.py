@@ -33,6 +33,9 @@ def measure(name, measured, truth, texts, config):
            "train_rows": meta["train_rows"],
            "train_seconds": sum(read_json(artifacts.training_time_path(n))["train_seconds"]
                                 for n in parts if artifacts.training_time_path(n).exists())}
+    if len(parts) > 1:  # a hybrid: how val combined its members
+        row["hybrid"] = {"members": parts[1:], "how": tagger.model.how,
+                         "val_f1": tagger.model.val_f1}
     behavior = read_json(artifacts.behavior_path(name))
     row["behavior_pass"] = behavior["all"]["pass_rate"]
     row["behavior"] = {test: behavior[test]["pass_rate"] for test in TEST_TYPES}

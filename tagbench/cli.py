@@ -15,13 +15,15 @@ from tagbench.report import lesson, readme, recommend
 def cmd_baselines(args):
     """List every baseline in params.yaml with its test macro F1, latency and size (from the
     tradeoff report), or the command that builds it."""
-    names = params.every_baseline(params.load())
+    p = params.load()
+    names = params.every_baseline(p)
     tradeoffs = recommend.tradeoff_rows()
     recommended = recommend.recommended_baseline(names)
     for name in names:
         path = artifacts.metrics_path(name)
         if not path.exists():
-            print(f"{name:24s} not built: dvc repro evaluate@{name}")
+            stage = "hybrid" if name in p["hybrids"] else "evaluate"
+            print(f"{name:24s} not built: dvc repro {stage}@{name}")
             continue
         line = f"{name:24s} test macro F1 {read_json(path)['test']['f1']:.3f}"
         if name in tradeoffs:

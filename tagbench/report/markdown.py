@@ -20,7 +20,8 @@ def tradeoffs_markdown(rows, front, choice, context):
         f"directional). Explanations: the share of the val split's predicted tags that "
         f"deleting their 3 most attributed words removes, against deleting 3 random words "
         f"(val, because the recommendation reads it). Pareto: no other baseline is as good on "
-        f"val macro F1, latency and size, and better on one.",
+        f"val macro F1, latency and size, and better on one. A hybrid's size, parameters and "
+        f"training time are its two members' together, and its latency runs both.",
         "",
         "| baseline | val macro F1 [95% CI] | test macro F1 [95% CI] | test micro F1 | precision "
         "| recall | ms / project | projects / s (batch 64) | size MB | parameters | train s "
@@ -37,8 +38,24 @@ def tradeoffs_markdown(rows, front, choice, context):
             f"| {behavior_cell(r)} "
             f"| {r['faithfulness']['removed']:.0%} / {r['faithfulness']['removed_random']:.0%} "
             f"| {'yes' if r['name'] in front else ''} |")
-    return "\n".join(lines + ["", *warnings(rows, context),
+    return "\n".join(lines + ["", *warnings(rows, context), *hybrids_markdown(rows),
                               *recommendation_markdown(rows, choice, context)]) + "\n"
+
+
+def hybrids_markdown(rows):
+    """How val combined each hybrid's members, and what it said of the other combinations."""
+    lines = [f"- **{r['name']}** = {' + '.join(r['hybrid']['members'])}: "
+             f"{combination(r['hybrid']['how'])}, chosen on val (val macro F1: " + ", ".join(
+                 f"{combination(how)} {f1:.3f}" for how, f1 in r["hybrid"]["val_f1"].items())
+             + ")." for r in rows if "hybrid" in r]
+    return ["Hybrids (a learned baseline and the keyword rules, `hybrids` in params.yaml):", "",
+            *lines, ""] if lines else []
+
+
+def combination(how):
+    """A hybrid's combination in words."""
+    how = str(how)
+    return {"union": "the union", "0.0": "the model alone"}.get(how, f"boost {how}")
 
 
 def warnings(rows, context):
