@@ -91,8 +91,7 @@ def test_plots_page_renders_offline(dag, tmp_path):
              "--virtual-time-budget=10000", "--dump-dom", (tmp_path / "index.html").as_uri()
              ).stdout
     vega_plots = page.count("vegaEmbed(")
-    baselines = yaml.safe_load((dag / "params.yaml").read_text())["baselines"]
-    assert vega_plots == 3 + 1 + len(baselines)  # 3 losses, val F1, each baseline's PR
+    assert vega_plots == 3 + 1 + len(every_baseline(dag))  # losses, val F1, each one's PR
     assert dom.count("<canvas") + dom.count("<svg class=\"marks\"") >= vega_plots  # all drew
     assert dom.count("<img") >= 3  # the PNG figures
 
@@ -158,7 +157,7 @@ def test_the_recommendation_never_reads_the_test_split(dag):
 
     before = json.loads((dag / "metrics" / "tradeoffs.json").read_text())
     with restored(dag):
-        for name in yaml.safe_load((dag / "params.yaml").read_text())["baselines"]:
+        for name in every_baseline(dag):
             tags_path, metrics_path = (dag / artifacts.tags_path(name),
                                        dag / artifacts.metrics_path(name))
             tags, measured = json.loads(tags_path.read_text()), metrics(dag, name)
