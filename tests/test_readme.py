@@ -9,8 +9,8 @@ from tagbench.report import readme
 
 def test_readme_results_table_matches_metrics(monkeypatch):
     monkeypatch.chdir(REPO)
-    baselines = yaml.safe_load((REPO / "params.yaml").read_text())["baselines"]
-    table = readme.results_table(baselines)
+    p = yaml.safe_load((REPO / "params.yaml").read_text())
+    table = readme.results_table([*p["baselines"], *p["hybrids"]])  # hybrids are rows too
     document = (REPO / "README.md").read_text()
     assert readme.replace_block(document, "results", table) == document, \
         "README results table is stale: run `tagbench readme`"
