@@ -12,6 +12,7 @@ artifacts, whose digests the hybrid records, so a retrained member is caught at 
 """
 
 import hashlib
+import json
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,7 @@ import numpy as np
 from tagbench import data
 from tagbench.data import text as textlib
 from tagbench.errors import TagbenchError
-from tagbench.evaluation import metrics, thresholds
+from tagbench.evaluation import thresholds
 from tagbench.io import load_array, save_array, write_json
 from tagbench.models import Tagger, registry, training
 from tagbench.pipeline import artifacts
@@ -84,8 +85,7 @@ class HybridTagger(Tagger):
         meta = {"output": self.output, "default_threshold": self.default_threshold}
         for how in self.candidates():
             combined = combine(scores, hits, how, self.low, self.high)
-            record = thresholds.choose(y, combined, meta, threshold_params)
-            self.val_f1[str(how)] = metrics.overall(y, thresholds.decide(combined, record))["f1"]
+            self.val_f1[str(how)] = training.chosen_f1(meta, threshold_params, (y, combined))["val"]
         self.how = max(self.candidates(), key=lambda how: self.val_f1[str(how)])
         return self
 
@@ -93,11 +93,14 @@ class HybridTagger(Tagger):
         return combine(scores, hits, self.how, self.low, self.high)
 
     def member_scores(self, texts):
-        """{"model": its scores, "rules": its 0/1 hits} on raw texts."""
-        found = {}
+        """{"model": its scores, "rules": its 0/1 hits} on raw texts, each text prepared
+        once per form the members read (both read stemmed text, mostly)."""
+        found, prepared = {}, {}
         for role, (tagger, meta) in self.members.items():
-            prepared = [textlib.prepare(t, meta["text"], meta["input"]) for t in texts]
-            found[role] = tagger.predict_scores(prepared)
+            form = (meta["input"], json.dumps(meta["text"], sort_keys=True))
+            if form not in prepared:
+                prepared[form] = [textlib.prepare(t, meta["text"], meta["input"]) for t in texts]
+            found[role] = tagger.predict_scores(prepared[form])
         found["rules"] = (found["rules"] > self.members["rules"][1]["default_threshold"])
         return found
 
