@@ -34,7 +34,9 @@ def side(rev, resamples, seed):
     """One run: its data stats, its test classes with their support, and per baseline test
     macro F1 with a 95% interval (every baseline on the same resamples) and per-class F1."""
     commit = compare.resolve(rev)
-    files = compare.tag_files(rev, commit)
+    p = params.parse_yaml(compare.read_at(commit, PARAMS_FILE))
+    ran = {*p.get("baselines", []), *p.get("hybrids", {})}  # not another run's leftover files
+    files = {n: tags for n, tags in compare.tag_files(rev, commit).items() if n in ran}
     classes = next(iter(files.values()))["classes"]  # one split and class list per run
     truth, predicted = None, {}
     for name, tags in files.items():
@@ -46,7 +48,7 @@ def side(rev, resamples, seed):
         "per_class": dict(zip(classes, metrics.per_class_f1(truth, y_pred)))}
         for name, y_pred in predicted.items()}
     return {"rev": rev, "data": json.loads(compare.read_at(commit, artifacts.DATA_STATS)),
-            "dataset": params.parse_yaml(compare.read_at(commit, PARAMS_FILE))["dataset"],
+            "dataset": p["dataset"],
             "support": dict(zip(classes, truth.sum(axis=0).tolist())), "baselines": baselines}
 
 
