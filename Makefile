@@ -75,10 +75,13 @@ plots: install
 
 # Review a change: every baseline's test macro F1 against REV (default: the previous commit)
 # with a 95% paired-bootstrap interval of the difference and a verdict against its noise,
-# then the experiments of this commit with only the columns that differ.
+# then the experiments of this commit with only the columns that differ. SEEDS=5: each
+# changed baseline that a seed moves is replicated over 5 model seeds a side (DVC experiments,
+# reused when they ran before; docs/comparing.md).
 REV ?= HEAD~1
+SEEDS ?=
 compare: install
-	$(BIN)/tagbench compare $(REV) workspace
+	$(BIN)/tagbench compare $(REV) workspace $(if $(SEEDS),--seeds $(SEEDS))
 	$(DVC) exp show --md --only-changed --drop 'Created|State|Executor'
 
 # The seed floor: every baseline (or BASELINES=[a,b], whose rows alone are replaced) retrained

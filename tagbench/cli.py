@@ -78,7 +78,16 @@ def cmd_compare(args):
     workspace), the difference with a 95% bootstrap interval, and a verdict against noise."""
     from tagbench.evaluation import compare
 
-    result = compare.compare(args.a, args.b, resamples=args.resamples)
+    if args.seeds:
+        from tagbench.pipeline import replicate
+
+        if args.check:
+            raise TagbenchError("--check compares one reproduction with its commit: use it "
+                                "without --seeds")
+        result = replicate.replicated(args.a, args.b, args.seeds, args.resamples,
+                                      args.baselines, args.jobs)
+    else:
+        result = compare.compare(args.a, args.b, resamples=args.resamples)
     print(compare.markdown(result), end="")
     if args.check:
         failures = compare.reproduction_failures(result)
@@ -195,6 +204,21 @@ def positive_int(text):
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
     return int(text)
+
+
+def at_least_two(text):
+    value = positive_int(text)
+    if value < 2:
+        raise argparse.ArgumentTypeError(f"{text!r}: at least 2 seeds (1 is the comparison "
+                                         f"without --seeds)")
+    return value
+
+
+def names_list(text):
+    names = [n for n in text.split(",") if n]
+    if not names or any(n.startswith("-") for n in names):
+        raise argparse.ArgumentTypeError(f"{text!r}: baseline names, separated by commas")
+    return names
 
 
 def _read_lines(source):
@@ -346,6 +370,13 @@ def parser():
     compare.add_argument("--check", action="store_true",
                          help="exit 2 when a baseline exact under every float path moved at "
                          "all, or another beyond its floor (CI's reproduction check)")
+    compare.add_argument("--seeds", type=at_least_two, default=0, metavar="N",
+                         help="replicate each changed baseline that a seed moves over N model "
+                         "seeds a side (DVC experiments; runs made before are reused)")
+    compare.add_argument("--baselines", type=names_list, default=None, metavar="A,B",
+                         help="with --seeds: replicate these baselines, changed or not")
+    compare.add_argument("-j", "--jobs", type=positive_int, default=1,
+                         help="with --seeds: experiments run at once")
     data_versions = command("dataset-versions", cmd_versions)
     data_versions.add_argument("a", help="the run on one data version (revision, experiment)")
     data_versions.add_argument("b", help="the run on the other")

@@ -20,9 +20,9 @@ TINY = {
     "rnn": {"embedding_dim": 8, "rnn_hidden_dim": 6, "hidden_dim": 8, "dropout_p": 0.1,
             "readout": "last_max", "token_dropout": 0.0},
 }
-TRAINER = {"max_train_rows": 0, "input": "cleaned", "tokenizer_level": "char", "min_freq": 1,
-           "max_len": 50, "lr": 0.01, "weight_decay": 0.0, "batch_size": 4, "num_epochs": 2,
-           "patience": 5,
+TRAINER = {"max_train_rows": 0, "seed": None, "input": "cleaned", "tokenizer_level": "char",
+           "min_freq": 1, "max_len": 50, "lr": 0.01, "weight_decay": 0.0, "batch_size": 4,
+           "num_epochs": 2, "patience": 5,
            "monitor": "val_loss", "scheduler": "plateau", "scheduler_patience": 2,
            "warmup_ratio": 0.0, "loss_weighting": "weight", "device": "cpu"}
 CONFIGS = {"cnn": CNNConfig(**TRAINER, **TINY["cnn"]), "rnn": RNNConfig(**TRAINER, **TINY["rnn"])}

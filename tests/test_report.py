@@ -69,6 +69,29 @@ def test_a_baseline_below_the_behavioural_pass_rate_is_never_recommended():
     assert choice["unfaithful"] == ["tie"] and choice["recommended"] == "big"
 
 
+def test_holm_multiplies_the_ith_smallest_p_by_m_minus_i_plus_1_never_decreasing():
+    adjusted = recommend.holm({"a": 0.01, "b": 0.04, "c": 0.03, "d": 0.5})
+    assert adjusted == pytest.approx({"a": 0.04, "c": 0.09, "b": 0.09, "d": 0.5})
+    assert recommend.holm({"x": 0.6, "y": 0.7}) == pytest.approx({"x": 1.0, "y": 1.0})
+
+
+def test_holm_keeps_a_cheap_baseline_that_one_comparison_alone_would_drop():
+    """svm is below big in 97% of the resamples (p = 0.03 < 0.05): uncorrected it is out and
+    the slower tie is chosen; among 4 comparisons Holm's p is 0.06 and svm is kept."""
+    best = np.full(1000, 0.70)
+    scores = {"big": best, "svm": best - np.where(np.arange(1000) < 30, -0.01, 0.01),
+              "tie": best - np.where(np.arange(1000) < 300, -0.01, 0.01),
+              "rules": best - 0.1, "slow_worse": best - 0.1}
+    rows = [{**r, "latency_ms": 2.0} if r["name"] == "tie" else r for r in ROWS]
+    choice = recommend.recommend(rows, scores, BUDGET)
+    assert choice["p_values"]["svm"] == pytest.approx(0.03)
+    assert choice["p_holm"]["svm"] == pytest.approx(0.06) and choice["recommended"] == "svm"
+    assert choice["uncorrected"]["recommended"] == "tie"
+    assert markdown.correction(choice) == ("Without Holm's correction the recommendation would "
+                                           "be tie (svm would count as significantly below "
+                                           "the best).")
+
+
 def test_test_numbers_cannot_change_the_recommendation():
     upside_down = [{**r, "test_f1": 1 - r["test_f1"], "test_f1_low": 0.0, "test_f1_high": 1.0}
                    for r in ROWS]
@@ -95,7 +118,10 @@ def test_tradeoffs_markdown_states_the_rule_and_the_choice():
     assert all(f"| {r['name']} |" in text for r in ROWS)
     assert "**Recommended: svm**" in text and "chosen on val" in text
     assert "one-sided paired bootstrap over the 216 val projects" in text
-    assert "Significantly below it: rules (p = 0.000), slow_worse (p = 0.000)" in text
+    assert "Significantly below it: rules (p = 0.000, Holm 0.000), slow_worse (p = 0.000, " \
+        "Holm 0.000)" in text
+    assert "after Holm's correction for the 4 comparisons with the best" in text
+    assert "Holm's correction changes neither the candidates nor the recommendation." in text
     assert "v1: 1444 projects, 35 tags; seed 42" in text
     assert "training budget" not in text and "Warning" not in text
 

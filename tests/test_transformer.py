@@ -22,7 +22,7 @@ TEXTS = ["graph neural nets", "image segmentation", "language models", "object d
          "node classification", "text generation", "image generation gan", "graph attention"]
 Y = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 1, 0], [1, 0, 0], [0, 0, 1], [0, 1, 1],
               [1, 0, 1]], dtype=np.uint8)
-HPARAMS = {"max_train_rows": 0, "input": "cleaned", "pooling": "mean", "max_len": 64,
+HPARAMS = {"max_train_rows": 0, "seed": None, "input": "cleaned", "pooling": "mean", "max_len": 64,
            "freeze_layers": 0, "dropout_p": 0.1, "lr": 1e-3, "head_lr": 1e-2, "weight_decay": 0.01,
            "batch_size": 4,
            "num_epochs": 2, "patience": 5, "monitor": "val_loss", "scheduler": "linear",

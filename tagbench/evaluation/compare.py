@@ -13,6 +13,9 @@ import subprocess
 from collections import namedtuple
 from pathlib import Path
 
+import numpy as np
+from scipy.stats import t as student_t
+
 from tagbench.errors import TagbenchError
 from tagbench.evaluation import float_drift, metrics
 from tagbench.io import read_json
@@ -38,9 +41,13 @@ def git(*args):
 
 
 def resolve(rev):
-    """A commit id for a git revision or a DVC experiment name; WORKSPACE stays itself."""
+    """A commit id for a git revision or a DVC experiment name; WORKSPACE stays itself. A
+    name starting with "-" is refused before git sees it: it would read as an option."""
     if rev == WORKSPACE:
         return rev
+    if not rev or rev.startswith("-"):
+        raise TagbenchError(f"{rev!r} is not a revision: a name starting with '-' (or empty) "
+                            f"would reach git as an option")
     commit = git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
     if commit:
         return commit.strip()
@@ -59,6 +66,14 @@ def read_at(commit, path):
     if commit == WORKSPACE:
         return Path(path).read_text(encoding="utf-8") if Path(path).exists() else None
     return git("show", f"{commit}:{Path(path).as_posix()}")
+
+
+def read_tags(commit, name):
+    """One baseline's metrics/tags/<baseline>.json at a resolved revision."""
+    text = read_at(commit, artifacts.tags_path(name))
+    if text is None:
+        raise TagbenchError(f"{commit}: no {artifacts.tags_path(name)}")
+    return json.loads(text)
 
 
 def tag_files(rev, commit):
@@ -155,10 +170,67 @@ def compare_baseline(a, b, resamples, seed):
             "paired": paired}
 
 
+def replicated_baseline(a_runs, b_runs, resamples, seed):
+    """Each side's runs (tag files, one per model seed) compared: each side's mean and sd of
+    test macro F1, the difference of means and its 95% interval. Its variance has a seed part
+    and a project part (the law of total variance):
+
+        sd_a^2 / n_a + sd_b^2 / n_b           the seeds, on the test projects as they are
+      + var_projects(mean_b - mean_a) - own   the test projects, by bootstrap (the same
+                                              resamples for every run when the split is shared)
+
+    where own is the part of that bootstrap variance that is each run's own noise, already in
+    the seed part: sum over sides of mean_i var_projects(run_i - side mean) / (n - 1). The
+    interval is Student's t on Welch-Satterthwaite's degrees of freedom (with 5 seeds a side
+    the sds are themselves uncertain)."""
+    first_a, first_b = a_runs[0], b_runs[0]
+    paired = same_split(first_a, first_b)
+    cols_a, cols_b = ((None, None) if paired else shared_columns(first_a, first_b))
+    counts_a = metrics.resample_counts(len(first_a["test"]["ids"]), resamples, seed)
+    counts_b = counts_a if paired else metrics.resample_counts(
+        len(first_b["test"]["ids"]), resamples, seed + 1)
+    f1_a, boot_a = seed_scores(a_runs, cols_a, counts_a, first_a["test"]["ids"])
+    f1_b, boot_b = seed_scores(b_runs, cols_b, counts_b,
+                               first_a["test"]["ids"] if paired else first_b["test"]["ids"])
+    seed_terms = [np.var(f1, ddof=1) / len(f1) if len(f1) > 1 else 0.0 for f1 in (f1_a, f1_b)]
+    own = sum(np.var(boot - boot.mean(axis=0), axis=1, ddof=1).mean() / (len(boot) - 1)
+              for boot in (boot_a, boot_b) if len(boot) > 1)
+    projects = max(0.0, float(np.var(boot_b.mean(axis=0) - boot_a.mean(axis=0), ddof=1) - own))
+    variance = sum(seed_terms) + projects
+    lower = sum(t ** 2 / (len(f1) - 1) for t, f1 in zip(seed_terms, (f1_a, f1_b)) if t)
+    df = variance ** 2 / lower if lower else np.inf
+    half = float(student_t.ppf(0.975, df) * np.sqrt(variance))
+    diff = float(f1_b.mean() - f1_a.mean())
+    return {"a": float(f1_a.mean()), "b": float(f1_b.mean()), "difference": diff,
+            "low": diff - half, "high": diff + half, "paired": paired,
+            "sd": tuple(float(np.std(f1, ddof=1)) if len(f1) > 1 else 0.0
+                        for f1 in (f1_a, f1_b)),
+            "seeds": (len(f1_a), len(f1_b)), "df": float(df),
+            "same": bool(np.array_equal(f1_a, f1_b))}
+
+
+def seed_scores(runs, cols, counts, order_ids):
+    """(test macro F1 of each run, (runs, resamples) its macro F1 on each resample), rows in
+    order_ids' order and columns cols (None: all)."""
+    f1, boot = [], []
+    for run in runs:
+        if not same_split(run, runs[0]):
+            raise TagbenchError("the runs of one side evaluated other test projects or "
+                                "classes: their seeds must differ in the model seed alone")
+        ids, true, pred = artifacts.tag_matrices(run["test"], run["classes"])
+        order = [ids.index(i) for i in order_ids]
+        true, pred = true[order], pred[order]
+        if cols is not None:
+            true, pred = true[:, cols], pred[:, cols]
+        f1.append(metrics.overall(true, pred)["f1"])
+        boot.append(metrics.resampled_macro_f1(true, pred, counts))
+    return np.array(f1), np.array(boot)
+
+
 def verdict(row, rule):
     """better, worse or within noise: the interval covers 0, or the difference is no larger
     than the baseline's floor."""
-    if row["difference"] == 0:
+    if row["difference"] == 0 and row.get("same", True):
         return "identical"
     if row["low"] <= 0 <= row["high"]:
         return "within noise"
@@ -201,27 +273,45 @@ def compare(rev_a, rev_b, resamples=1000, seed=0, by_name=None):
 
 def held_to(rule):
     """The rule in words, for the table's column."""
+    if rule.held_to == "seeds":
+        return rule.source
     if rule.held_to == "floor":
         return f"floor {rule.floor:.4f} ({rule.source})"
     return f"identity ({rule.source})"
 
 
 def markdown(result):
-    """The comparison as a sorted markdown table."""
-    a, b = result["a"], result["b"]
-    lines = [f"## tagbench compare {a} {b}: test macro F1", ""]
+    """The comparison as a sorted markdown table; replicated (result["seeds"]), each side is
+    its mean ± sd over the seeds, and one more column says how many."""
+    a, b, replicated = result["a"], result["b"], "seeds" in result
+    title = f" --seeds {result['seeds']}" if replicated else ""
+    lines = [f"## tagbench compare {a} {b}{title}: test macro F1", ""]
     if result["note"]:
         lines += [result["note"], ""]
+    if replicated:
+        lines += [REPLICATED_NOTE, ""]
+    seeds_head, seeds_rule = (" seeds |", "---|") if replicated else ("", "")
     lines += [f"| baseline | {a} | {b} | {b} - {a} | 95% CI of the difference | held to "
-              f"| verdict |", "|---|---|---|---|---|---|---|"]
+              f"| verdict |{seeds_head}", f"|---|---|---|---|---|---|---|{seeds_rule}"]
     for r in result["rows"]:
         if "only_in" in r:
-            lines.append(f"| {r['baseline']} | | | | | | only in {r['only_in']} |")
+            lines.append(f"| {r['baseline']} | | | | | | only in {r['only_in']} |"
+                         + (" |" if replicated else ""))
             continue
-        lines.append(f"| {r['baseline']} | {r['a']:.4f} | {r['b']:.4f} "
+        sd = r.get("sd")
+        cells = [f"{r[s]:.4f}" + (f" ± {sd[i]:.4f}" if sd else "") for i, s in enumerate("ab")]
+        seeds = (f" {r['seeds'][0]} |" if sd else " 1 |") if replicated else ""
+        lines.append(f"| {r['baseline']} | {cells[0]} | {cells[1]} "
                      f"| {r['difference']:+.4f} | [{r['low']:+.4f}, {r['high']:+.4f}] "
-                     f"| {held_to(r['rule'])} | {r['verdict']} |")
+                     f"| {held_to(r['rule'])} | {r['verdict']} |{seeds}")
     return "\n".join(lines) + "\n"
+
+
+REPLICATED_NOTE = (
+    "Rows with more than one seed: each side is its mean ± sd over the seeds; the interval "
+    "is a Welch t-interval over the seeds, widened by the bootstrap variance over the test "
+    "projects. The other rows are deterministic or unchanged: one run a side, as without "
+    "--seeds.")
 
 
 def reproduction_failures(result):

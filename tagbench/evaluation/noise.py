@@ -38,6 +38,11 @@ def split_for(p, seed):
                            p["split"]["order"], seed)
 
 
+def model_seed(p, seed):
+    """params with every baseline's own seed set to seed (the split is passed on its own)."""
+    return {**p, **{name: {**p[name], "seed": seed} for name in p["baselines"]}}
+
+
 def run(name, p, splits):
     score = hybrid.train_and_score if name in p["hybrids"] else training.train_and_score
     f1 = score(name, p, splits["train"], splits["val"], splits["test"])
@@ -61,7 +66,7 @@ def noise_floor(p):
     other_splits = {s: split_for(p, s) for s in split_seeds}
     for name in baselines(p):
         start = time.perf_counter()
-        by_seed = [{"seed": s, **run(name, {**p, "seed": s}, committed)} for s in seeds]
+        by_seed = [{"seed": s, **run(name, model_seed(p, s), committed)} for s in seeds]
         by_split = [{"split_seed": s, **run(name, p, other_splits[s])} for s in split_seeds]
         row = {"seed": spread(by_seed), "split_seed": spread(by_split),
                "seconds": round(time.perf_counter() - start, 1)}

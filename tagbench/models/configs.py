@@ -68,10 +68,13 @@ def as_dict(config):
 
 @dataclass(frozen=True)
 class Budget:
-    """What every baseline has: a training budget. Over it, the train stage trains on a seeded
-    random sample of that many train rows and says so (rows, not seconds: a time budget
-    would make the result depend on the machine's speed)."""
+    """What every baseline has: a training budget and a seed. Over the budget, the train
+    stage trains on a seeded random sample of that many train rows and says so (rows, not
+    seconds: a time budget would make the result depend on the machine's speed). The seed
+    moves this baseline's own random choices and nothing else (the split stays), which is
+    what `tagbench compare --seeds` replicates over."""
     max_train_rows: int = hp(Int(0))  # 0 = every train row
+    seed: int | None = hp(INT_OR_NULL)  # null: params.yaml's seed
 
 
 @dataclass(frozen=True)

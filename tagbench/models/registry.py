@@ -95,9 +95,16 @@ def config(name, p):
     return configs.parse(get(name).config, p[name], prefix=f"{name}.")
 
 
+def seed(name, p):
+    """The seed a baseline trains with: its section's own seed, else params.yaml's (a
+    hybrid trains nothing: params.yaml's)."""
+    own = None if name in p.get("hybrids", {}) else p[name].get("seed")
+    return p["seed"] if own is None else own
+
+
 def build(name, p, classes):
     """A fresh, untrained baseline (or hybrid) from its params.yaml section."""
-    run = Run(name, p["seed"], threads.count(p["threads"]))
+    run = Run(name, seed(name, p), threads.count(p["threads"]))
     return entry(name).tagger_class().create(classes, config(name, p), run)
 
 

@@ -31,7 +31,7 @@ def train(name, p, train_ids, val_ids, log=False):
     Seeding is the caller's."""
     model = registry.build(name, p, data.load_classes())
     rows = within_budget(name, data.load_ids(train_ids, model.input),
-                         model.config.max_train_rows, p["seed"])
+                         model.config.max_train_rows, registry.seed(name, p))
     val = data.load_ids(val_ids, model.input)
     if not log:
         return model.fit(rows.texts, rows.y, val=(val.texts, val.y)), len(rows)
@@ -51,9 +51,9 @@ def chosen_f1(meta, config, val, test=(None, None)):
 
 
 def train_and_score(name, p, train_ids, val_ids, test_ids=()):
-    """Train one baseline (seeded by p["seed"]) and choose its threshold on val_ids as the
-    pipeline does; its macro F1 on val_ids, and on test_ids when given."""
-    seed_everything(p["seed"])
+    """Train one baseline (seeded as its train stage seeds it) and choose its threshold on
+    val_ids as the pipeline does; its macro F1 on val_ids, and on test_ids when given."""
+    seed_everything(registry.seed(name, p))
     model, _ = train(name, p, train_ids, val_ids)
 
     def scored(ids):
@@ -72,10 +72,11 @@ def train_stage(name, p):
 
     A baseline in an RNG stream (registry.RNG_STREAMS) replays the whole stream in the
     lesson's order (every member trained, then test scored before val, member by member) and
-    keeps its own draws.
+    keeps its own draws. A baseline with its own seed starts from that seed instead.
     """
     splits = read_json(data.SPLITS)
-    seed_everything(p["seed"], splits.get("numpy_state"))
+    own = p[name]["seed"] is not None
+    seed_everything(registry.seed(name, p), None if own else splits.get("numpy_state"))
     members = {}
     for member in registry.stream(name):
         start = time.perf_counter()

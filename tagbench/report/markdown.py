@@ -95,7 +95,8 @@ def recommendation_markdown(rows, choice, context):
     lines = ["## Recommendation (chosen on val; test is only reported)", "",
              f"Rule: among the baselines within {budget}, the cheapest (latency to two "
              f"significant digits, then size) whose val macro F1 is not significantly below "
-             f"the best one's: {test}, p >= {choice['alpha']}.", ""]
+             f"the best one's: {test}, p >= {choice['alpha']} after Holm's correction for "
+             f"the {len(choice['p_values'])} comparisons with the best.", ""]
     name = choice["recommended"]
     if name is None:
         return lines + [f"No baseline fits: {budget}."]
@@ -103,7 +104,8 @@ def recommendation_markdown(rows, choice, context):
     below = {n: p for n, p in choice["p_values"].items() if n not in choice["candidates"]}
 
     def listed(names):
-        return ", ".join(f"{n} (p = {choice['p_values'][n]:.3f})" for n in names) or "none"
+        return ", ".join(f"{n} (p = {choice['p_values'][n]:.3f}, Holm {choice['p_holm'][n]:.3f})"
+                         for n in names) or "none"
 
     r = by_name[name]
     lines += [
@@ -115,11 +117,25 @@ def recommendation_markdown(rows, choice, context):
         f"- Explanations not faithful enough: {', '.join(choice['unfaithful']) or 'none'}."]
     if choice["not_scored"]:
         lines.append(f"- Not cross-validated, so not chosen: {', '.join(choice['not_scored'])}.")
+    lines.append(f"- {correction(choice)}")
     lines += ["", f"**Recommended: {name}**: {context_f1(r, choice)}, test macro F1 "
               f"{r['test_f1']:.3f} [{r['test_f1_low']:.3f}, {r['test_f1_high']:.3f}], "
               f"{r['latency_ms']:.1f} ms per project, {r['size_mb']:.2f} MB. "
               f"`tagbench predict` uses it by default."]
     return lines
+
+
+def correction(choice):
+    """What Holm's correction changed, in one sentence."""
+    raw = choice["uncorrected"]
+    added = [n for n in choice["candidates"] if n not in raw["candidates"]]
+    if raw["recommended"] != choice["recommended"]:
+        return (f"Without Holm's correction the recommendation would be {raw['recommended']} "
+                f"({', '.join(added)} would count as significantly below the best).")
+    if added:
+        return (f"Holm's correction keeps {', '.join(added)} as well (significantly below "
+                f"the best uncorrected); the recommendation is the same without it.")
+    return "Holm's correction changes neither the candidates nor the recommendation."
 
 
 def context_f1(row, choice):

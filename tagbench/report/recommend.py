@@ -1,6 +1,7 @@
 """The recommendation, chosen on val: the Pareto front of F1 against latency and size, and
-the cheapest baseline whose val macro F1 is not significantly below the best one's, among
-those within the budget, the behavioural pass rate and the faithfulness floor."""
+the cheapest baseline whose val macro F1 is not significantly below the best one's (Holm's
+correction for the number of comparisons), among those within the budget, the behavioural
+pass rate and the faithfulness floor."""
 
 import numpy as np
 
@@ -59,12 +60,24 @@ def p_below(best, other, by_folds):
     return float(ttest_rel(best, other, alternative="greater").pvalue)
 
 
+def holm(p_values):
+    """Holm's step-down adjustment (Holm 1979) of m p-values: the i-th smallest times
+    (m - i + 1), never below the one before it, at most 1. Rejecting where the adjusted p is
+    below alpha keeps the chance of any false rejection among the m at most alpha."""
+    adjusted, running = {}, 0.0
+    for i, (name, p) in enumerate(sorted(p_values.items(), key=lambda item: item[1])):
+        running = max(running, min(1.0, (len(p_values) - i) * p))
+        adjusted[name] = running
+    return adjusted
+
+
 def recommend(rows, val_scores, config, by_folds=False):
     """The recommendation, chosen on val (test is only reported): among the baselines within
     config's max_latency_ms and max_size_mb that pass at least min_behavior_pass of the
     behavioural tests and whose explanations beat random deletion by min_faithfulness, the
     cheapest (latency, then size) whose val macro F1 is not
-    significantly below the best one's (one-sided, at config['alpha']).
+    significantly below the best one's (one-sided, at config['alpha'], Holm-adjusted for the
+    comparisons made; "uncorrected" says what the raw p-values would have chosen).
 
     val_scores: name -> macro F1 on the same val bootstrap resamples, or with by_folds,
     name -> its k-fold val scores (a baseline without them cannot be chosen).
@@ -89,8 +102,15 @@ def recommend(rows, val_scores, config, by_folds=False):
     best = max(fitting, key=lambda r: mean[r["name"]])["name"]
     p_values = {r["name"]: p_below(val_scores[best], val_scores[r["name"]], by_folds)
                 for r in fitting if r["name"] != best}
-    candidates = [r for r in fitting if r["name"] == best or p_values[r["name"]] >= config[
-        "alpha"]]
+    adjusted = holm(p_values)
+
+    def kept(p):
+        return [r for r in fitting if r["name"] == best or p[r["name"]] >= config["alpha"]]
+
+    candidates = kept(adjusted)
     return {**choice, "recommended": min(candidates, key=cost)["name"], "best_on_val": best,
             "candidates": [r["name"] for r in candidates],
-            "p_values": {n: round(p, 4) for n, p in p_values.items()}}
+            "p_values": {n: round(p, 4) for n, p in p_values.items()},
+            "p_holm": {n: round(p, 4) for n, p in adjusted.items()},
+            "uncorrected": {"recommended": min(kept(p_values), key=cost)["name"],
+                            "candidates": [r["name"] for r in kept(p_values)]}}

@@ -154,13 +154,13 @@ def assemble(name, p):
 
 
 def train_and_score(name, p, train_ids, val_ids, test_ids=()):
-    """A hybrid with its members trained afresh (each seeded by p["seed"]), combined and its
-    threshold chosen on val_ids as the hybrid stage does: its macro F1 on val_ids, and on
-    test_ids when given (what the noise floor measures)."""
+    """A hybrid with its members trained afresh (each seeded as its train stage seeds it),
+    combined and its threshold chosen on val_ids as the hybrid stage does: its macro F1 on
+    val_ids, and on test_ids when given (what the noise floor measures)."""
     config = registry.config(name, p)
     members = {}
     for role in ("model", "rules"):
-        seed_everything(p["seed"])
+        seed_everything(registry.seed(getattr(config, role), p))
         tagger, _ = training.train(getattr(config, role), p, train_ids, val_ids)
         members[role] = (tagger, {"output": tagger.output,
                                   "default_threshold": tagger.default_threshold})
