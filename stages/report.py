@@ -18,12 +18,11 @@ from tagbench.predict import Predictor
 from tagbench.report import cost, markdown, plots, recommend
 
 
-def measure(name, measured, truth, texts, config):
-    """One baseline's report row (what evaluate@<name> measured, plus latency, size and
-    parameters of the trained model) and its threshold study."""
+def measure(name, tagger, timing, measured, truth, config):
+    """One baseline's report row (what evaluate@<name> measured, plus latency and throughput
+    (timing), size and parameters of the trained model) and its threshold study."""
     meta = artifacts.load_meta(name)
-    tagger = Predictor(name)
-    latency_ms, throughput = cost.latency(tagger, texts)
+    latency_ms, throughput = timing
     parts = cost.parts(tagger)  # a hybrid's size and training time are its members' too
     row = {"name": name, **{f"test_{k}": v for k, v in measured["test"].items()},
            "val_f1": measured["val"]["f1"],
@@ -79,11 +78,12 @@ def main():
     predictions = {name: {split: labels for split, (_, _, labels) in splits.items()}
                    for name, (_, splits) in evaluations.items()}
     # latency times the whole predict path on val: the recommendation reads it, so not test
-    val_texts = data.load_split("val").texts
+    taggers = {name: Predictor(name) for name in tqdm(names, desc="load", disable=None)}
+    timings = cost.latencies(taggers, data.load_split("val").texts)
     rows, studies = [], {}
-    for name in tqdm(names, desc="report", disable=None):
-        row, studies[name] = measure(name, evaluations[name][0], truth, val_texts,
-                                     p["threshold"])
+    for name in names:
+        row, studies[name] = measure(name, taggers[name], timings[name], evaluations[name][0],
+                                     truth, p["threshold"])
         rows.append(row)
     val_samples = add_intervals(rows, truth, predictions, p)
     rows.sort(key=lambda r: -r["val_f1"])

@@ -75,6 +75,7 @@ def test_seeds_that_disagree_widen_the_interval(truth):
                         + seed_runs(truth, 0.15, [14]))
     assert spread["sd"][1] > 3 * steady["sd"][1]
     assert spread["high"] - spread["low"] > steady["high"] - steady["low"]
+    assert spread["detectable"] > steady["detectable"] > steady["high"] - steady["difference"]
 
 
 def test_runs_of_one_side_must_share_their_split(truth):
@@ -94,6 +95,8 @@ def test_the_table_gives_mean_and_sd_and_the_seeds(truth):
     assert "--seeds 3" in text and "| verdict | seeds |" in text
     assert f"| {row['a']:.4f} ± {row['sd'][0]:.4f} |" in text and "| better | 3 |" in text
     assert "| identical | 1 |" in text
+    assert f"- cnn: with 3 seeds a side, a true difference of {row['detectable']:.4f} or more " \
+        "is found 80% of the time" in text
 
 
 # --- which baselines, which seeds, which runs ---------------------------------------------

@@ -69,6 +69,30 @@ def test_a_baseline_below_the_behavioural_pass_rate_is_never_recommended():
     assert choice["unfaithful"] == ["tie"] and choice["recommended"] == "big"
 
 
+def test_latencies_within_ten_percent_are_one_speed_and_size_decides():
+    """A hybrid measured a little faster than its member (it runs the member and the rules:
+    noise) is not chosen for it; a baseline 20% faster is."""
+    rows = [row("svm", 0.7, 9.4, 0.87), row("hybrid", 0.7, 9.0, 0.88)]
+    assert recommend.cheapest(rows) == "svm"
+    assert recommend.cheapest([row("svm", 0.7, 9.4, 0.87), row("fast", 0.7, 7.5, 5.0)]) == "fast"
+
+
+def test_a_slow_spell_is_left_out_of_the_latency(monkeypatch):
+    """Rounds time every baseline in turn; a round slowed by other work is not the one kept."""
+    from tagbench.report import cost
+
+    calls = []
+
+    def fake(tagger, texts, batch_size):
+        calls.append(tagger)
+        return (16.0 if len(calls) <= 2 else 9.0), 100.0  # the first round is slow
+
+    monkeypatch.setattr(cost, "timed", fake)
+    timings = cost.latencies({"svm": "svm", "hybrid": "hybrid"}, ["a", "b"])
+    assert timings == {"svm": (9.0, 100.0), "hybrid": (9.0, 100.0)}
+    assert calls == ["svm", "hybrid"] * cost.ROUNDS  # interleaved, not one after another
+
+
 def test_holm_multiplies_the_ith_smallest_p_by_m_minus_i_plus_1_never_decreasing():
     adjusted = recommend.holm({"a": 0.01, "b": 0.04, "c": 0.03, "d": 0.5})
     assert adjusted == pytest.approx({"a": 0.04, "c": 0.09, "b": 0.09, "d": 0.5})

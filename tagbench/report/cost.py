@@ -5,6 +5,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 
 def folder_mb(path):
@@ -19,12 +20,29 @@ def parts(tagger):
 
 
 LATENCY_TEXTS = 500  # the first texts of val timed (all of the projects' 215)
+ROUNDS = 3  # each round times every baseline in turn; each keeps its least round median
 
 
-def latency(tagger, texts, batch_size=64):
-    """(median ms per project at batch 1, projects per second at batch_size) over the first
-    LATENCY_TEXTS texts, through the whole predict path: cleaning, the model, the threshold."""
+def latencies(taggers, texts, batch_size=64):
+    """{name: (ms per project at batch 1, projects per second at batch_size)} over the first
+    LATENCY_TEXTS texts, through the whole predict path: cleaning, the model, the threshold.
+    Per project: the median over the texts. ROUNDS rounds, each timing every baseline in turn,
+    and each baseline keeps its best round: a slow spell of the machine (one round's median
+    moved from 9 to 16 ms) falls on one round of a few baselines, not on one baseline's
+    every measurement, and is left out."""
     texts = texts[:LATENCY_TEXTS]
+    best = {name: (np.inf, 0.0) for name in taggers}
+    with tqdm(total=ROUNDS * len(taggers), desc="latency", disable=None) as bar:
+        for _ in range(ROUNDS):
+            for name, tagger in taggers.items():
+                ms, rate = timed(tagger, texts, batch_size)
+                best[name] = (min(best[name][0], ms), max(best[name][1], rate))
+                bar.update()
+    return best
+
+
+def timed(tagger, texts, batch_size):
+    """One round: (median ms per text at batch 1, texts per second at batch_size)."""
     tagger.predict(texts[:batch_size])  # warm-up: lazy imports, first-call allocations
     single = []
     for text in texts:

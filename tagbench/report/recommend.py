@@ -40,10 +40,17 @@ def pareto_front(rows):
     return [r["name"] for r in rows if not any(beats(o, r) for o in rows)]
 
 
-def cost(row):
-    """What "cheapest" compares: latency to two significant digits (a re-measurement moves
-    it in the third), then size on disk."""
-    return float(f"{row['latency_ms']:.2g}"), row["size_mb"]
+SAME_SPEED = 1.1  # latencies within 10% of the fastest: one speed (a re-measurement moves
+                  # a baseline's by a few percent; two baselines sharing a predict path, such
+                  # as a hybrid and its member, differ by less)
+
+
+def cheapest(rows):
+    """The name of the cheapest row: the smallest on disk among those within SAME_SPEED of
+    the fastest one's latency."""
+    fastest = min(r["latency_ms"] for r in rows)
+    fast = [r for r in rows if r["latency_ms"] <= SAME_SPEED * fastest]
+    return min(fast, key=lambda r: (r["size_mb"], r["latency_ms"]))["name"]
 
 
 def p_below(best, other, by_folds):
@@ -75,7 +82,7 @@ def recommend(rows, val_scores, config, by_folds=False):
     """The recommendation, chosen on val (test is only reported): among the baselines within
     config's max_latency_ms and max_size_mb that pass at least min_behavior_pass of the
     behavioural tests and whose explanations beat random deletion by min_faithfulness, the
-    cheapest (latency, then size) whose val macro F1 is not
+    cheapest (`cheapest`) whose val macro F1 is not
     significantly below the best one's (one-sided, at config['alpha'], Holm-adjusted for the
     comparisons made; "uncorrected" says what the raw p-values would have chosen).
 
@@ -108,9 +115,9 @@ def recommend(rows, val_scores, config, by_folds=False):
         return [r for r in fitting if r["name"] == best or p[r["name"]] >= config["alpha"]]
 
     candidates = kept(adjusted)
-    return {**choice, "recommended": min(candidates, key=cost)["name"], "best_on_val": best,
+    return {**choice, "recommended": cheapest(candidates), "best_on_val": best,
             "candidates": [r["name"] for r in candidates],
             "p_values": {n: round(p, 4) for n, p in p_values.items()},
             "p_holm": {n: round(p, 4) for n, p in adjusted.items()},
-            "uncorrected": {"recommended": min(kept(p_values), key=cost)["name"],
+            "uncorrected": {"recommended": cheapest(kept(p_values)),
                             "candidates": [r["name"] for r in kept(p_values)]}}
