@@ -144,22 +144,25 @@ def git(cwd, *args):
     subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
 
 
-def test_code_changes_leave_out_params_the_lock_and_outputs(tmp_path, monkeypatch):
+def test_code_changes_are_what_a_stage_reads_and_none_writes(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    for path in ("params.yaml", "dvc.lock", "metrics/tags/cnn.json", "tagbench/a.py"):
+    files = replicate.Pipeline(deps={"tagbench", "metrics/tags/cnn.json"}, outs={"metrics/tags"})
+    for path in ("params.yaml", "dvc.lock", "metrics/tags/cnn.json", "tagbench/a.py",
+                 "docs/x.md", "data/raw/v1/tags.json.dvc"):
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / path).write_text("1\n")
     git(tmp_path, "init", "-q")
     git(tmp_path, "add", "-A")
     git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one")
-    for path in ("params.yaml", "dvc.lock", "metrics/tags/cnn.json"):
+    for path in ("params.yaml", "dvc.lock", "metrics/tags/cnn.json", "docs/x.md"):
         (tmp_path / path).write_text("2\n")
-    assert replicate.code_changes("HEAD", compare.WORKSPACE, {"metrics/tags"}) == []
-    (tmp_path / "tagbench/a.py").write_text("2\n")
-    assert replicate.code_changes("HEAD", compare.WORKSPACE, {"metrics/tags"}) == [
-        "tagbench/a.py"]
-    assert "uncommitted changes (tagbench/a.py)" in replicate.runnable(
-        replicate.Side("HEAD", "HEAD", P), {"metrics/tags"})
+    assert replicate.code_changes("HEAD", compare.WORKSPACE, files) == []
+    for path in ("tagbench/a.py", "data/raw/v1/tags.json.dvc"):
+        (tmp_path / path).write_text("2\n")
+    assert replicate.code_changes("HEAD", compare.WORKSPACE, files) == [
+        "data/raw/v1/tags.json.dvc", "tagbench/a.py"]
+    assert "uncommitted changes (data/raw/v1/tags.json.dvc, tagbench/a.py)" in \
+        replicate.runnable(replicate.Side("HEAD", "HEAD", P), files)
 
 
 @pytest.mark.parametrize("name", ["-x", "--output=/tmp/x", ""])

@@ -83,22 +83,29 @@ def seeds(name, p, n):
     return list(range(first, first + n))
 
 
-def outputs():
-    """Paths the pipeline writes (every stage's outs in this dvc.lock), which differ between
-    runs of one code."""
-    return {out["path"] for stage in lock_stages(compare.WORKSPACE).values()
-            for out in stage.get("outs", [])}
+Pipeline = namedtuple("Pipeline", "deps outs")  # paths its stages read, and write
 
 
-def code_changes(commit, other, written):
+def pipeline():
+    """What the stages of this dvc.lock read and write: a run's results depend on the files
+    they read (code, data pointers) and on params, and differ in what they write."""
+    stages_ = lock_stages(compare.WORKSPACE).values()
+    return Pipeline({d["path"] for s in stages_ for d in s.get("deps", [])},
+                    {o["path"] for s in stages_ for o in s.get("outs", [])})
+
+
+def under(path, folders):
+    return any(path == f or path.startswith(f + "/") for f in folders)
+
+
+def code_changes(commit, other, files):
     """Paths that differ between a commit and other (a commit, or WORKSPACE: the working
-    tree) beyond params.yaml, dvc.lock, .gitignore files and the pipeline's outputs."""
+    tree) that a stage reads (files: a Pipeline), dvc.yaml or a data pointer, and that no
+    stage writes: what makes two runs of the same params differ. The docs do not."""
     text = compare.git("diff", "--name-only", "-z", commit,
                        *([] if other == compare.WORKSPACE else [other])) or ""
-    return [path for path in text.split("\0") if path
-            and path not in (params.PARAMS_FILE, LOCK)
-            and not path.endswith(".gitignore")
-            and not any(path == out or path.startswith(out + "/") for out in written)]
+    return [path for path in text.split("\0") if path and not under(path, files.outs)
+            and (path == "dvc.yaml" or path.endswith(".dvc") or under(path, files.deps))]
 
 
 def experiments():
@@ -116,11 +123,11 @@ class Finder:
     """The runs already made for a side: each candidate's code checked once against the
     side's and its params read once."""
 
-    def __init__(self, s, written):
+    def __init__(self, s, files):
         self.side, self.params = s, {}
         self.runs = [Run(s.label, s.commit)] + [
             run for run in experiments()
-            if run.commit != s.commit and not code_changes(run.commit, s.commit, written)]
+            if run.commit != s.commit and not code_changes(run.commit, s.commit, files)]
 
     def params_of(self, run):
         if run.commit not in self.params:
@@ -161,14 +168,14 @@ def set_flags(wanted, base):
     return found + [flag for key in flat_b if key not in flat_w for flag in ("-S", f"~{key}")]
 
 
-def runnable(s, written):
+def runnable(s, files):
     """Why the workspace cannot queue this side's runs, or None when it can."""
-    dirty = code_changes("HEAD", compare.WORKSPACE, written)
+    dirty = code_changes("HEAD", compare.WORKSPACE, files)
     if dirty:
         return (f"the workspace has uncommitted changes ({', '.join(dirty[:3])}) that every "
                 f"queued experiment would carry: commit or stash them")
     if s.commit != compare.WORKSPACE:
-        differs = code_changes(s.commit, "HEAD", written)
+        differs = code_changes(s.commit, "HEAD", files)
         if differs:
             return (f"{s.label}'s code differs from HEAD's ({', '.join(differs[:3])}): run its "
                     f"seeds from a checkout of it (`git checkout {s.label} && tagbench compare "
@@ -182,7 +189,7 @@ def target(name, p):
 
 def queue_missing(finders, names, n):
     """Queue one experiment per missing (side, baseline, seed); their names."""
-    written, base = outputs(), params.read_yaml(params.PARAMS_FILE)
+    files, base = pipeline(), params.read_yaml(params.PARAMS_FILE)
     queued = []
     for finder in finders:
         s = finder.side
@@ -192,7 +199,7 @@ def queue_missing(finders, names, n):
                   + (f"; running {missing}" if missing else ""), flush=True)
             if not missing:
                 continue
-            why = runnable(s, written)
+            why = runnable(s, files)
             if why:
                 raise TagbenchError(f"{name} needs seeds {missing} of {s.label}, but {why}")
             key = section(name, s.params)
@@ -228,11 +235,11 @@ def replicated(rev_a, rev_b, n, resamples=1000, names=None, jobs=1):
             raise TagbenchError(f"--baselines: {name!r} is not a baseline of both {rev_a} and "
                                 f"{rev_b}")
     names = names or [name for name in changed(a, b) if seeded(name, b.params, floors)]
-    written = outputs()
-    finders = [Finder(a, written), Finder(b, written)]
+    files = pipeline()
+    finders = [Finder(a, files), Finder(b, files)]
     if queue_missing(finders, names, n):
         tune.run_queue(jobs=jobs)
-        finders = [Finder(a, written), Finder(b, written)]
+        finders = [Finder(a, files), Finder(b, files)]
     rule = compare.Rule("seeds", 0.0, f"{n} seeds a side")
     for i, row in enumerate(result["rows"]):
         if row["baseline"] in names:
