@@ -203,17 +203,17 @@ def test_compare_commits_experiments_and_the_workspace(dag):
 @pytest.mark.integration  # experiments through the queue: a minute
 def test_a_replicated_compare_runs_only_the_missing_seeds_and_reuses_them(dag):
     with restored(dag):
-        sh(dag, "dvc", "exp", "run", "-n", "weighted-seed7", "-S", "random_weighted.seed=7",
-           "evaluate@random_weighted")
-        first = sh(dag, "tagbench", "compare", "HEAD", "weighted-seed7", "--seeds", "2").stdout
-        again = sh(dag, "tagbench", "compare", "HEAD", "weighted-seed7", "--seeds", "2").stdout
-        unknown = sh(dag, "tagbench", "compare", "HEAD", "weighted-seed7", "--seeds", "2",
+        sh(dag, "dvc", "exp", "run", "-n", "uniform-seed7", "-S", "random_uniform.seed=7",
+           "evaluate@random_uniform")
+        first = sh(dag, "tagbench", "compare", "HEAD", "uniform-seed7", "--seeds", "2").stdout
+        again = sh(dag, "tagbench", "compare", "HEAD", "uniform-seed7", "--seeds", "2").stdout
+        unknown = sh(dag, "tagbench", "compare", "HEAD", "uniform-seed7", "--seeds", "2",
                      "--baselines", "nope", check=False)
     # only the changed baseline that a seed moves; one new seed a side, then none
-    assert "random_weighted: HEAD has 1 of its 2 seeds; running [43]" in first
-    assert "random_weighted: weighted-seed7 has 1 of its 2 seeds; running [8]" in first
-    assert "running" not in again and "weighted-seed7 has 2 of its 2 seeds" in again
-    row = next(line for line in again.splitlines() if line.startswith("| random_weighted |"))
+    assert "random_uniform: HEAD has 1 of its 2 seeds; running [43]" in first
+    assert "random_uniform: uniform-seed7 has 1 of its 2 seeds; running [8]" in first
+    assert "running" not in again and "uniform-seed7 has 2 of its 2 seeds" in again
+    row = next(line for line in again.splitlines() if line.startswith("| random_uniform |"))
     assert " ± " in row and row.endswith("| 2 |") and "2 seeds a side" in row
     svm = next(line for line in again.splitlines() if line.startswith("| tfidf_svm |"))
     assert svm.endswith("| identical | 1 |")  # deterministic: one run a side
