@@ -6,6 +6,8 @@ Both sides are read from git alone (metrics/tags/<baseline>.json: each test proj
 and predicted tags), so nothing needs the DVC cache. When both sides evaluated the same
 projects on the same classes the bootstrap is paired (the same resamples of projects for
 both); otherwise it says so and compares independent resamples over the classes both share.
+With several runs a side (model seeds: `--seeds`, whose runs tagbench/pipeline/replicate.py
+finds or queues), replicated_baseline compares their means.
 """
 
 import json
@@ -145,29 +147,27 @@ def shared_columns(a, b):
     return ([a["classes"].index(c) for c in shared], [b["classes"].index(c) for c in shared])
 
 
+def scored(a_runs, b_runs, resamples, seed):
+    """Both sides' runs scored on bootstrap resamples of their test projects: paired (the same
+    resamples, b's rows in a's order) when they share the split, else each side its own,
+    over the classes both have. (paired, (f1_a, boot_a), (f1_b, boot_b)): seed_scores'."""
+    a, b = a_runs[0], b_runs[0]
+    paired = same_split(a, b)
+    cols_a, cols_b = (None, None) if paired else shared_columns(a, b)
+    counts_a = metrics.resample_counts(len(a["test"]["ids"]), resamples, seed)
+    counts_b = counts_a if paired else metrics.resample_counts(
+        len(b["test"]["ids"]), resamples, seed + 1)
+    return (paired, seed_scores(a_runs, cols_a, counts_a, a["test"]["ids"]),
+            seed_scores(b_runs, cols_b, counts_b, (a if paired else b)["test"]["ids"]))
+
+
 def compare_baseline(a, b, resamples, seed):
     """Test macro F1 on each side, the difference b - a, its 95% interval, and whether it was
     paired. Unpaired (other projects or classes), every number is over the shared classes."""
-    ids_a, true_a, pred_a = artifacts.tag_matrices(a["test"], a["classes"])
-    ids_b, true_b, pred_b = artifacts.tag_matrices(b["test"], b["classes"])
-    paired = same_split(a, b)
-    if paired:
-        order = [ids_b.index(i) for i in ids_a]
-        true_b, pred_b = true_b[order], pred_b[order]
-        counts_a = counts_b = metrics.resample_counts(len(ids_a), resamples, seed)
-    else:
-        cols_a, cols_b = shared_columns(a, b)
-        true_a, pred_a = true_a[:, cols_a], pred_a[:, cols_a]
-        true_b, pred_b = true_b[:, cols_b], pred_b[:, cols_b]
-        counts_a = metrics.resample_counts(len(ids_a), resamples, seed)
-        counts_b = metrics.resample_counts(len(ids_b), resamples, seed + 1)
-    f1_a = metrics.overall(true_a, pred_a)["f1"]
-    f1_b = metrics.overall(true_b, pred_b)["f1"]
-    diff = (metrics.resampled_macro_f1(true_b, pred_b, counts_b)
-            - metrics.resampled_macro_f1(true_a, pred_a, counts_a))
-    low, high = metrics.interval(diff)
-    return {"a": f1_a, "b": f1_b, "difference": f1_b - f1_a, "low": low, "high": high,
-            "paired": paired}
+    paired, (f1_a, boot_a), (f1_b, boot_b) = scored([a], [b], resamples, seed)
+    low, high = metrics.interval(boot_b[0] - boot_a[0])
+    return {"a": float(f1_a[0]), "b": float(f1_b[0]), "difference": float(f1_b[0] - f1_a[0]),
+            "low": low, "high": high, "paired": paired}
 
 
 def replicated_baseline(a_runs, b_runs, resamples, seed):
@@ -184,15 +184,7 @@ def replicated_baseline(a_runs, b_runs, resamples, seed):
     interval is Student's t on Welch-Satterthwaite's degrees of freedom (with 5 seeds a side
     the sds are themselves uncertain). detectable: the true difference found 80% of the time
     at this variance (a two-sided test at 5%), what more seeds would shrink."""
-    first_a, first_b = a_runs[0], b_runs[0]
-    paired = same_split(first_a, first_b)
-    cols_a, cols_b = ((None, None) if paired else shared_columns(first_a, first_b))
-    counts_a = metrics.resample_counts(len(first_a["test"]["ids"]), resamples, seed)
-    counts_b = counts_a if paired else metrics.resample_counts(
-        len(first_b["test"]["ids"]), resamples, seed + 1)
-    f1_a, boot_a = seed_scores(a_runs, cols_a, counts_a, first_a["test"]["ids"])
-    f1_b, boot_b = seed_scores(b_runs, cols_b, counts_b,
-                               first_a["test"]["ids"] if paired else first_b["test"]["ids"])
+    paired, (f1_a, boot_a), (f1_b, boot_b) = scored(a_runs, b_runs, resamples, seed)
     seed_terms = [np.var(f1, ddof=1) / len(f1) if len(f1) > 1 else 0.0 for f1 in (f1_a, f1_b)]
     own = sum(np.var(boot - boot.mean(axis=0), axis=1, ddof=1).mean() / (len(boot) - 1)
               for boot in (boot_a, boot_b) if len(boot) > 1)

@@ -205,10 +205,8 @@ def queue_missing(finders, names, n):
             key = section(name, s.params)
             for seed in missing:
                 wanted = with_seed(s.params, key, seed)
-                out = tune.dvc("exp", "run", "--queue", *set_flags(wanted, base),
-                               target(name, s.params))
-                queued += [line.split("'")[1] for line in out.splitlines()
-                           if line.startswith("Queued experiment '")]
+                queued += tune.queued(tune.dvc("exp", "run", "--queue", *set_flags(wanted, base),
+                                               target(name, s.params)))
     return queued
 
 

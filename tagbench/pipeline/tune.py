@@ -55,8 +55,12 @@ def queue(name, grid, force=False):
     """Queue every combination of the grid as one experiment each, running only this
     baseline's stages (force: all of them again, past DVC's run-cache); returns the
     experiments' names."""
-    out = dvc("exp", "run", "--queue", *(["--force"] if force else []), *grid_flags(grid),
-              f"evaluate@{name}")
+    return queued(dvc("exp", "run", "--queue", *(["--force"] if force else []),
+                      *grid_flags(grid), f"evaluate@{name}"))
+
+
+def queued(out):
+    """The experiments' names that `dvc exp run --queue` printed."""
     return re.findall(r"Queued experiment '([^']+)'", out)
 
 
