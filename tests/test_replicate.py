@@ -133,6 +133,22 @@ def test_changed_baselines_are_those_whose_lock_entries_differ(monkeypatch):
     assert replicate.changed(a, a) == []
 
 
+def test_a_run_counts_only_when_its_stages_ran_in_a_chain_with_its_params():
+    """An experiment of the member alone leaves the hybrid's entry (and tags) on the old
+    model: not a run of the hybrid under the new seed."""
+    found = replicate.with_seed(P, "cnn", 43)
+    lock = {"train@cnn": {"params": {"params.yaml": {"seed": 42, "cnn": found["cnn"]}},
+                          "outs": [{"path": "models/cnn/model", "md5": "new"}]},
+            "hybrid@hybrid_cnn": {"deps": [{"path": "models/cnn/model", "md5": "new"}],
+                                  "outs": [{"path": "metrics/tags/hybrid_cnn.json"}]}}
+    chain = ["train@cnn", "hybrid@hybrid_cnn"]
+    assert replicate.built(lock, chain, found)
+    stale = {**lock, "hybrid@hybrid_cnn": {"deps": [{"path": "models/cnn/model", "md5": "old"}]}}
+    assert not replicate.built(stale, chain, found)
+    assert not replicate.built(lock, chain, replicate.with_seed(P, "cnn", 44))  # other params
+    assert not replicate.built({"train@cnn": lock["train@cnn"]}, chain, found)  # never built
+
+
 def test_flags_turn_the_workspace_params_into_a_run():
     wanted = replicate.with_seed({**P, "cnn": {**P["cnn"], "lr": 0.0003}}, "cnn", 44)
     flags = replicate.set_flags(wanted, P)

@@ -200,7 +200,7 @@ def replicated_baseline(a_runs, b_runs, resamples, seed):
                                 * np.sqrt(variance)),
             "sd": tuple(float(np.std(f1, ddof=1)) if len(f1) > 1 else 0.0
                         for f1 in (f1_a, f1_b)),
-            "seeds": (len(f1_a), len(f1_b)), "df": float(df),
+            "seeds": (len(f1_a), len(f1_b)),
             "same": bool(np.array_equal(f1_a, f1_b))}
 
 
@@ -309,7 +309,8 @@ def markdown(result):
 REPLICATED_NOTE = (
     "Rows with more than one seed: each side is its mean ± sd over the seeds; the interval "
     "is a Welch t-interval over the seeds, widened by the bootstrap variance over the test "
-    "projects. The other rows are deterministic or unchanged: one run a side, as without "
+    "projects (less each run's own noise, which the seeds already hold). The other rows are "
+    "deterministic or unchanged: one run a side, as without "
     "--seeds.")
 
 

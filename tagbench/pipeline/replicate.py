@@ -19,7 +19,6 @@ from tagbench.errors import TagbenchError
 from tagbench.evaluation import compare
 from tagbench.models import registry
 from tagbench.pipeline import flags, params, tune
-from tagbench.pipeline.artifacts import tags_path
 from tagbench.pipeline.params import every_baseline
 
 LOCK = "dvc.lock"
@@ -121,39 +120,49 @@ def experiments():
 
 class Finder:
     """The runs already made for a side: each candidate's code checked once against the
-    side's and its params read once."""
+    side's, and its params and dvc.lock read once."""
 
     def __init__(self, s, files):
-        self.side, self.params = s, {}
+        self.side, self.read = s, {}
         self.runs = [Run(s.label, s.commit)] + [
             run for run in experiments()
             if run.commit != s.commit and not code_changes(run.commit, s.commit, files)]
 
-    def params_of(self, run):
-        if run.commit not in self.params:
+    def state(self, run):
+        """(params, dvc.lock's stages) at the run's commit."""
+        if run.commit not in self.read:
             text = compare.read_at(run.commit, params.PARAMS_FILE)
-            self.params[run.commit] = params.parse_yaml(text) if text else None
-        return self.params[run.commit]
+            self.read[run.commit] = (params.parse_yaml(text) if text else None,
+                                     lock_stages(run.commit))
+        return self.read[run.commit]
 
     def find(self, name, seed):
         """The run of the side's baseline under this seed, or None."""
         key = section(name, self.side.params)
         wanted = with_seed(normal(self.side.params, key), key, seed)
         for run in self.runs:
-            found = self.params_of(run)
-            if found and key in found and normal(found, key) == wanted and built(run, key, found):
+            found, lock = self.state(run)
+            if found and key in found and normal(found, key) == wanted and \
+                    built(lock, [f"train@{key}", *stages(name, found)], found):
                 return run
         return None
 
 
-def built(run, key, found):
-    """Did this run's train stage of the section's baseline run with its params file's values
-    (an experiment of another baseline's stages keeps this one's from its base commit), and
-    its tags get written?"""
-    lock = lock_stages(run.commit).get(f"train@{key}", {}).get("params", {})
-    recorded = lock.get(params.PARAMS_FILE)
-    return bool(recorded) and all(params.dotted(found, k) == v for k, v in recorded.items()) \
-        and compare.read_at(run.commit, tags_path(key)) is not None
+def built(lock, chain, found):
+    """Did the chain of stages (train@ of the seeded baseline, then what builds the
+    predictions) run with the params file's values, each on what the one before it wrote?
+    An experiment of other stages keeps this baseline's lock entries, and tags, from its
+    base commit: with other params, or (a hybrid after its member alone was re-run) on
+    another member's model."""
+    entries = [lock.get(stage) for stage in dict.fromkeys(chain)]
+    if not all(entries):
+        return False
+    written = {out["path"]: out.get("md5") for entry in lock.values()
+               for out in entry.get("outs", [])}
+    return all(params.dotted(found, key) == value for entry in entries
+               for key, value in entry.get("params", {}).get(params.PARAMS_FILE, {}).items()) \
+        and all(dep.get("md5") == written[dep["path"]] for entry in entries
+                for dep in entry.get("deps", []) if dep["path"] in written)
 
 
 def set_flags(wanted, base):
@@ -183,10 +192,6 @@ def runnable(s, files):
     return None
 
 
-def target(name, p):
-    return stages(name, p)[-1]
-
-
 def queue_missing(finders, names, n):
     """Queue one experiment per missing (side, baseline, seed); their names."""
     files, base = pipeline(), params.read_yaml(params.PARAMS_FILE)
@@ -206,7 +211,7 @@ def queue_missing(finders, names, n):
             for seed in missing:
                 wanted = with_seed(s.params, key, seed)
                 queued += tune.queued(tune.dvc("exp", "run", "--queue", *set_flags(wanted, base),
-                                               target(name, s.params)))
+                                               stages(name, s.params)[-1]))
     return queued
 
 
