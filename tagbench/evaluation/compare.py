@@ -85,8 +85,7 @@ def tag_files(rev, commit):
     else:
         names = (git("ls-tree", "--name-only", f"{commit}:{artifacts.TAGS.as_posix()}") or
                  "").split()
-    found = {Path(n).stem: json.loads(read_at(commit, artifacts.TAGS / n))
-             for n in names if n.endswith(".json")}
+    found = {Path(n).stem: read_tags(commit, Path(n).stem) for n in names if n.endswith(".json")}
     if not found:
         raise TagbenchError(f"{rev} has no {artifacts.TAGS}/ (per-project predictions): it "
                             f"predates them or was never built; compare a later revision, or "
