@@ -20,6 +20,8 @@ def read_json(path):
         raise TagbenchError(f"{path}: file not found (run `dvc pull` or `dvc repro`)") from None
     except json.JSONDecodeError as e:
         raise TagbenchError(f"{path}: malformed JSON at line {e.lineno}: {e.msg}") from None
+    except RecursionError:
+        raise TagbenchError(f"{path}: malformed JSON: nested too deeply") from None
     except UnicodeDecodeError:
         raise TagbenchError(f"{path}: not UTF-8 text") from None
 
@@ -54,7 +56,11 @@ def write_json(path, obj, indent=2):
 
 
 def write_text(path, text):
-    _atomic_write(path, lambda f: f.write(text.encode("utf-8")))
+    write_bytes(path, text.encode("utf-8"))
+
+
+def write_bytes(path, data):
+    _atomic_write(path, lambda f: f.write(data))
 
 
 def save_array(path, array):

@@ -64,6 +64,8 @@ def parse_line(line, number, fields=None):
             record = json.loads(line)
         except json.JSONDecodeError as e:
             raise TagbenchError(f"line {number}: invalid JSON ({e.msg})") from None
+        except RecursionError:
+            raise TagbenchError(f"line {number}: invalid JSON (nested too deeply)") from None
         fields = ["text"] if isinstance(record, dict) and "text" in record else fields
         if not isinstance(record, dict) or not (set(fields) & set(record)):
             raise TagbenchError(f"line {number}: expected an object with "
@@ -74,6 +76,4 @@ def parse_line(line, number, fields=None):
             raise TagbenchError(f"line {number}: field {wrong!r} must be a string, got "
                                 f"{type(record[wrong]).__name__} {record[wrong]!r:.40}")
         line = readers.join_text(record, fields)
-    if not line.strip():
-        raise TagbenchError(f"line {number}: empty text")
-    return line.strip()
+    return readers.check_text(line, f"line {number}").strip()

@@ -1,17 +1,21 @@
 """`tagbench predict`: agrees with evaluate, and handles batch input and bad input."""
 
+import contextlib
+import io
 import json
 import math
+import os
 import re
 import subprocess
 import sys
+import unittest.mock
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from conftest import REPO
-from tagbench import data
+from tagbench import cli, data
 from tagbench.evaluation import metrics
 
 TAGBENCH = str(Path(sys.executable).parent / "tagbench")
@@ -22,7 +26,30 @@ NAMES = ["tfidf_svm", "rule_based_stemmed", "cnn", "transformer", "embed_logreg"
 
 
 def tagbench(root, *args, stdin=None):
-    return subprocess.run([TAGBENCH, *args], cwd=root, input=stdin, capture_output=True)
+    """`tagbench *args` in root: in this process (the models' imports are paid once), with
+    its exit code, stdout and stderr as a subprocess would give them."""
+    out, err = io.StringIO(), io.StringIO()
+    stdin = io.TextIOWrapper(io.BytesIO(stdin or b""))
+    code, before = 0, os.getcwd()
+    os.chdir(root)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
+                unittest.mock.patch("sys.stdin", stdin):
+            cli.main(list(args))
+    except SystemExit as e:
+        code = e.code
+    finally:
+        os.chdir(before)
+    return subprocess.CompletedProcess(args, code, out.getvalue().encode(),
+                                       err.getvalue().encode())
+
+
+def test_the_command_line_entry_point(dag):
+    """The installed `tagbench` script, in its own process, as a user runs it."""
+    result = subprocess.run([TAGBENCH, "predict", "--baseline", "nope", "x"], cwd=dag,
+                            capture_output=True)
+    lines = result.stderr.decode().splitlines()
+    assert result.returncode == 2 and len(lines) == 1 and "unknown baseline 'nope'" in lines[0]
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -162,7 +162,7 @@ def test_a_row_without_labels_is_dropped_and_counted_or_refused(tmp_path):
 @pytest.mark.parametrize("content, changes, message", [
     ([{"id": 1, "title": "t", "labels": ["x"]}], {}, "d.json: row 1: no field 'body'"),
     ([{"id": 1, "title": " ", "body": "", "labels": ["x"]}], {},
-     "d.json: row 1: empty text (fields title, body)"),
+     "d.json: row 1: fields title, body: empty text"),
     ([{"id": 1, "title": "t", "body": "b", "labels": "x"}], {},
      "d.json: row 1: field 'labels' must be a list of labels"),
     ([{"id": 1, "title": "t", "body": "b", "labels": [0, 3]}],

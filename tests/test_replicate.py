@@ -57,6 +57,7 @@ def test_the_same_runs_on_both_sides_are_identical(truth):
     assert row["difference"] == 0 and row["verdict"] == "identical"
 
 
+@pytest.mark.slow  # 30 comparisons: 3 s
 def test_it_does_not_cry_wolf(truth):
     """Thirty null comparisons of 3 seeds a side: about 5% may be called real, not more than
     a few (200 of them found 4%: docs/comparing.md)."""

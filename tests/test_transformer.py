@@ -100,7 +100,7 @@ def test_fit_is_deterministic_and_reloads_without_the_source(bert, tmp_path):
     assert np.array_equal(scores, second.predict_scores(TEXTS))
     first.save(tmp_path)
     saved = sorted(p.name for p in tmp_path.iterdir())
-    assert {"weights.pt", "model.json", "config.json", "tokenizer.json"} <= set(saved)
+    assert {"weights.safetensors", "model.json", "config.json", "tokenizer.json"} <= set(saved)
     assert not any(name.endswith((".pkl", ".pickle", ".joblib")) for name in saved)
     reloaded = TransformerTagger.load(tmp_path)
     assert np.allclose(reloaded.predict_scores(TEXTS), scores, atol=1e-6)

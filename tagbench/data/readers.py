@@ -13,10 +13,30 @@ from tagbench.data import SPLIT_NAMES
 from tagbench.errors import TagbenchError
 from tagbench.io import read_json
 
+# Longer than any project description or README opening: a bigger text is a mistake or an
+# attack (explaining it occludes each of its words).
+MAX_CHARS = 100_000
+
 
 def join_text(row, fields):
     """The text of a row: its text fields' values joined by a space."""
     return " ".join(str(row.get(f) or "") for f in fields).strip()
+
+
+def check_text(text, where):
+    """text, or one line naming where it is and why it cannot be tagged: empty, too long,
+    a NUL character or a lone surrogate (which a JSON escape can make: no UTF-8 holds it)."""
+    problem = ("empty text" if not text.strip() else
+               f"text of {len(text):,} characters, at most {MAX_CHARS:,}" if len(text) > MAX_CHARS
+               else "text holds a NUL character" if "\x00" in text else None)
+    if problem is None:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as e:
+            problem = f"text holds a lone surrogate ({text[e.start]!r}), which no UTF-8 can"
+    if problem:
+        raise TagbenchError(f"{where}: {problem}")
+    return text
 
 
 def read_tags(path):
@@ -62,6 +82,8 @@ def read_rows(path, fmt, columns=()):
             raise TagbenchError(f"{path}: not UTF-8 text") from None
         except _RowError as e:
             raise TagbenchError(f"{path}: {e}") from None
+        except csv.Error as e:  # broken quoting, a field over csv's size limit
+            raise TagbenchError(f"{path}: malformed {fmt.upper()} ({e})") from None
     for where, row in rows:
         if not isinstance(row, dict):
             raise TagbenchError(f"{path}: {where}: expected an object, got {row!r:.40}")
@@ -79,6 +101,8 @@ def _json_lines(f):
                 yield f"line {number}", json.loads(line)
             except json.JSONDecodeError as e:
                 raise _RowError(f"line {number}: malformed JSON ({e.msg})") from None
+            except RecursionError:
+                raise _RowError(f"line {number}: JSON nested too deeply") from None
 
 
 def _delimited(f, fmt, columns):
@@ -127,8 +151,10 @@ def row_labels(value, d, names, where):
     labels = []
     for part in parts:
         try:
+            if isinstance(part, bool) or not 0 <= int(part) == float(part):
+                raise ValueError
             labels.append(names[int(part)])
-        except (ValueError, IndexError, TypeError):
+        except (ValueError, IndexError, TypeError, OverflowError):
             raise TagbenchError(f"{where}: field '{d['labels']}': label id {part!r} is not in "
                                 f"{d['labels_file']} (ids 0-{len(names) - 1})") from None
     return labels
@@ -166,10 +192,11 @@ def parse_row(raw, d, names, where, split, seen, row_id):
                   *([d["split"]] if d["split"] else [])]:
         if field not in raw:
             raise TagbenchError(f"{where}: no field '{field}'")
-    text = join_text(raw, d["text"])
-    if not text:
-        raise TagbenchError(f"{where}: empty text (fields {', '.join(d['text'])})")
+    text = check_text(join_text(raw, d["text"]), f"{where}: fields {', '.join(d['text'])}")
     row_id = raw[d["id"]] if d["id"] else row_id
+    if isinstance(row_id, bool) or not isinstance(row_id, (str, int)):
+        raise TagbenchError(f"{where}: field '{d['id']}' must be a string or an integer, got "
+                            f"{row_id!r:.40}")
     if row_id in seen:
         raise TagbenchError(f"{where}: field '{d['id']}': id {row_id!r} repeats {seen[row_id]}")
     seen[row_id] = where

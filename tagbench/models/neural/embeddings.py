@@ -2,7 +2,6 @@
 (all-MiniLM-L6-v2 by default) is never trained, so each text is encoded once, and only the
 linear classifier learns. The cheapest strong representation the lesson never tries."""
 
-import joblib
 import numpy as np
 import torch
 from sklearn.linear_model import LogisticRegression
@@ -18,6 +17,12 @@ from tagbench.models.neural.encoder import (
 )
 from tagbench.models.neural.tagger import Encoded, collate
 from tagbench.models.neural.trainer import length_grouped_batches, resolve_device
+from tagbench.models.persist import load_sklearn, load_weights, save_sklearn, save_weights
+
+# What the saved classifier may hold, beyond persist.PLAIN; loading refuses anything else.
+CLASSIFIER = ("sklearn.multiclass.OneVsRestClassifier", "sklearn.multiclass._ConstantPredictor",
+              "sklearn.preprocessing._label.LabelBinarizer",
+              "sklearn.linear_model._logistic.LogisticRegression")
 
 
 class EmbeddingTagger(Tagger):
@@ -82,17 +87,17 @@ class EmbeddingTagger(Tagger):
         return learned + sum(p.numel() for p in self.encoder.parameters())
 
     def save(self, directory):
-        torch.save(self.encoder.state_dict(), f"{directory}/encoder.pt")
+        save_weights(self.encoder, f"{directory}/encoder.safetensors")
         self.encoder.config.save_pretrained(directory)
         self.tokenizer.save(f"{directory}/tokenizer.json")
-        joblib.dump(self.classifier, f"{directory}/classifier.joblib")
+        save_sklearn(self.classifier, f"{directory}/classifier.skops")
         self.save_config(directory)
 
     @classmethod
     def load(cls, directory):
         classes, config, _ = cls.read_config(directory)
         encoder, _ = saved_encoder(directory)
-        encoder.load_state_dict(torch.load(f"{directory}/encoder.pt", weights_only=True))
+        load_weights(encoder, f"{directory}/encoder.safetensors")
         return cls(classes, config, encoder=encoder.eval(),
                    tokenizer=Tokenizer.from_file(f"{directory}/tokenizer.json"),
-                   classifier=joblib.load(f"{directory}/classifier.joblib"))
+                   classifier=load_sklearn(f"{directory}/classifier.skops", CLASSIFIER))

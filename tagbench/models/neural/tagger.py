@@ -1,5 +1,5 @@
 """What every torch baseline shares: token ids per text, one collate, fit with the shared
-Trainer, batched scoring, and a state_dict + model.json on disk (nothing pickled).
+Trainer, batched scoring, and safetensors weights + model.json on disk (nothing pickled).
 
 A subclass says how text becomes ids (fit_tokenizer, token_ids, save_tokenizer,
 load_tokenizer) and which nn.Module to build (build_module); the module is called as
@@ -14,6 +14,7 @@ from tagbench.errors import TagbenchError
 from tagbench.io import read_json
 from tagbench.models import Tagger
 from tagbench.models.neural.trainer import Trainer, resolve_device, score
+from tagbench.models.persist import load_weights, save_weights
 from tagbench.seeding import seed_everything
 
 
@@ -87,7 +88,7 @@ class TorchTagger(Tagger):
         return scores.astype(np.float64)
 
     def save(self, directory):
-        torch.save(self.module.state_dict(), f"{directory}/weights.pt")
+        save_weights(self.module, f"{directory}/weights.safetensors")
         self.save_tokenizer(directory)
         self.save_config(directory)
 
@@ -97,7 +98,7 @@ class TorchTagger(Tagger):
         model = cls(classes, config)
         model.load_tokenizer(directory)
         model.module = model.build_module(pretrained=False, directory=directory)
-        model.module.load_state_dict(torch.load(f"{directory}/weights.pt", weights_only=True))
+        load_weights(model.module, f"{directory}/weights.safetensors")
         return model.eval()
 
     def eval(self):

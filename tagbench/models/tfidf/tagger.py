@@ -1,6 +1,5 @@
 """TF-IDF features feeding one scikit-learn classifier (which one: the config's dataclass)."""
 
-import joblib
 import numpy as np
 from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -14,6 +13,7 @@ from sklearn.utils import check_random_state
 
 from tagbench.errors import TagbenchError
 from tagbench.models import Tagger
+from tagbench.models.persist import load_sklearn, save_sklearn
 
 
 def vectorizer(c):
@@ -44,6 +44,30 @@ CLASSIFIERS = {
 }
 
 
+# What each classifier's saved Pipeline may hold, beyond persist.PLAIN: loading refuses
+# anything else (tests/test_baselines.py saves and loads each).
+_PIPELINE = ("sklearn.pipeline.Pipeline", "sklearn.feature_extraction.text.TfidfVectorizer",
+             "sklearn.feature_extraction.text.TfidfTransformer")
+# A tag with one class in train gets a _ConstantPredictor.
+_OVR = ("sklearn.multiclass.OneVsRestClassifier", "sklearn.preprocessing._label.LabelBinarizer",
+        "sklearn.multiclass._ConstantPredictor")
+_RNG = "numpy.random.mtrand.RandomState"
+TYPES = {
+    "logreg": (*_PIPELINE, *_OVR, "sklearn.linear_model._logistic.LogisticRegression"),
+    "knn": (*_PIPELINE, "sklearn.neighbors._classification.KNeighborsClassifier",
+            "scipy.sparse._csr.csr_matrix"),
+    "rf": (*_PIPELINE, _RNG, "sklearn.ensemble._forest.RandomForestClassifier",
+           "sklearn.tree._classes.DecisionTreeClassifier", "sklearn.tree._tree.Tree"),
+    "gbm": (*_PIPELINE, *_OVR, _RNG, "sklearn.ensemble._gb.GradientBoostingClassifier",
+            "sklearn.dummy.DummyClassifier", "sklearn.tree._classes.DecisionTreeRegressor",
+            "sklearn.tree._tree.Tree", "sklearn._loss.loss.HalfBinomialLoss",
+            "sklearn._loss._loss.CyHalfBinomialLoss", "sklearn._loss.link.LogitLink",
+            "sklearn._loss.link.Interval"),
+    "svm": (*_PIPELINE, *_OVR, _RNG, "sklearn.svm._classes.LinearSVC"),
+    "nb": (*_PIPELINE, *_OVR, "sklearn.naive_bayes.ComplementNB"),
+}
+
+
 def classifier(c, random_state, n_jobs=1):
     """The estimator a TF-IDF config asks for; an unknown one is refused, never replaced."""
     if c.classifier not in CLASSIFIERS:
@@ -59,13 +83,17 @@ def _positive_column(probabilities):
 
 
 def _learned(estimator):
-    if hasattr(estimator, "estimators_"):
-        return sum(_learned(e) for e in np.ravel(estimator.estimators_))
+    if hasattr(estimator, "estimators_"):  # a list, or (gradient boosting) an array of trees
+        parts = estimator.estimators_
+        return sum(_learned(e) for e in (parts.ravel() if isinstance(parts, np.ndarray) else
+                                         parts))
     if hasattr(estimator, "tree_"):
         return estimator.tree_.node_count
     if hasattr(estimator, "feature_log_prob_"):  # naive Bayes: per class, each feature's weight
         return estimator.feature_log_prob_.size + estimator.class_log_prior_.size
-    return estimator.coef_.size + np.size(estimator.intercept_)
+    if hasattr(estimator, "coef_"):
+        return estimator.coef_.size + np.size(estimator.intercept_)
+    return 1  # a tag constant in train: the one value it predicts
 
 
 class TfidfTagger(Tagger):
@@ -139,10 +167,11 @@ class TfidfTagger(Tagger):
         vectorizer = self.pipeline["tfidf"]
         vectorizer.stop_words_ = None
         vars(vectorizer).pop("_stop_words_id", None)
-        joblib.dump(self.pipeline, f"{directory}/model.joblib")
+        save_sklearn(self.pipeline, f"{directory}/model.skops")
         self.save_config(directory, train_nonzeros=self.train_nonzeros)
 
     @classmethod
     def load(cls, directory):
         classes, config, state = cls.read_config(directory)
-        return cls(classes, config, pipeline=joblib.load(f"{directory}/model.joblib"), **state)
+        pipeline = load_sklearn(f"{directory}/model.skops", TYPES[config.classifier])
+        return cls(classes, config, pipeline=pipeline, **state)
