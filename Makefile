@@ -60,8 +60,12 @@ test-fast: pull
 test-integration: pull
 	$(BIN)/python -m pytest -m integration --durations=10
 
+# ruff; the GitHub Actions workflows through actionlint and zizmor (offline audits, the
+# auditor persona: its pedantic findings too).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/actionlint .github/workflows/*.yml
+	$(BIN)/zizmor --offline --persona=auditor --no-progress .github/workflows
 
 bench: pull
 	$(BIN)/python benchmarks/pipeline.py
