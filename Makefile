@@ -60,11 +60,11 @@ test-fast: pull
 test-integration: pull
 	$(BIN)/python -m pytest -m integration --durations=10
 
-# ruff; the GitHub Actions workflows through actionlint and zizmor (offline audits, the
-# auditor persona: its pedantic findings too).
+# ruff; the GitHub Actions workflows through actionlint (with shellcheck on every `run:`
+# script) and zizmor (offline audits, the auditor persona).
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/actionlint .github/workflows/*.yml
+	$(BIN)/actionlint -shellcheck=$(BIN)/shellcheck .github/workflows/*.yml
 	$(BIN)/zizmor --offline --persona=auditor --no-progress .github/workflows
 
 bench: pull
