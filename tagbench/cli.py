@@ -88,7 +88,11 @@ def cmd_compare(args):
                                       args.baselines, args.jobs)
     else:
         result = compare.compare(args.a, args.b, resamples=args.resamples)
-    print(compare.markdown(result), end="")
+    if args.comment:
+        stages = compare.rerun(compare.resolve(args.a), compare.resolve(args.b))
+        print(compare.comment(result, stages), end="")
+    else:
+        print(compare.markdown(result), end="")
     if args.check:
         failures = compare.reproduction_failures(result)
         for line in failures:
@@ -377,6 +381,9 @@ def parser():
                          help="with --seeds: replicate these baselines, changed or not")
     compare.add_argument("-j", "--jobs", type=positive_int, default=1,
                          help="with --seeds: experiments run at once")
+    compare.add_argument("--comment", action="store_true",
+                         help="print it as a pull request's comment: the stages b re-ran "
+                         "since a (their dvc.lock entries differ), then the table")
     data_versions = command("dataset-versions", cmd_versions)
     data_versions.add_argument("a", help="the run on one data version (revision, experiment)")
     data_versions.add_argument("b", help="the run on the other")

@@ -61,6 +61,41 @@ def test_each_side_is_read_from_its_own_revision(truth, tmp_path, monkeypatch):
     assert compare.verdict(same, UNMEASURED) == "identical"
 
 
+def test_the_pull_request_comment_lists_the_stages_rerun_then_the_table(truth, tmp_path,
+                                                                        monkeypatch, capsys):
+    """What CI posts: the marker it finds its comment by, the stages whose dvc.lock entries
+    changed (one baseline's chain and the report, not the other baseline), the table."""
+    import json
+
+    from tagbench import cli
+
+    monkeypatch.chdir(tmp_path)
+    lock = {"stages": {f"{stage}@{name}": {"cmd": f"python stages/{stage}.py {name}",
+                                           "outs": [{"path": name, "md5": "0"}]}
+                       for stage in ("train", "evaluate") for name in ("svm", "rules")}}
+    lock["stages"]["report"] = {"cmd": "python stages/report.py"}
+    (tmp_path / "dvc.lock").write_text(json.dumps(lock))  # YAML's flow style
+    for name, y in (("svm", noisy(truth, 0.2, 1)), ("rules", noisy(truth, 0.3, 3))):
+        path = tmp_path / artifacts.tags_path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(tags_file(truth, y)))
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "base")
+    (tmp_path / artifacts.tags_path("svm")).write_text(
+        json.dumps(tags_file(truth, noisy(truth, 0.05, 2))))
+    for stage in ("train@svm", "evaluate@svm"):
+        lock["stages"][stage]["outs"][0]["md5"] = "1"
+    lock["stages"]["report"]["deps"] = [{"path": "metrics", "md5": "2"}]
+    (tmp_path / "dvc.lock").write_text(json.dumps(lock))
+    cli.main(["compare", "HEAD", "workspace", "--comment", "--resamples", "200"])
+    body = capsys.readouterr().out.splitlines()
+    assert body[:3] == [compare.COMMENT_MARKER,
+                        "It re-ran 3 stage(s): `evaluate@svm`, `report`, `train@svm`", ""]
+    rows = {line.split(" | ")[0].strip("| "): line for line in body if line.startswith("| ")}
+    assert rows["svm"].endswith("| better |") and rows["rules"].endswith("| identical |")
+
+
 def test_paired_interval_is_narrower_than_unpaired_and_finds_a_real_gain(truth):
     a = tags_file(truth, noisy(truth, 0.25, 1))
     b = tags_file(truth, noisy(truth, 0.05, 2))

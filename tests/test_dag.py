@@ -148,6 +148,26 @@ def test_exp_run_reruns_only_what_its_params_touch(dag):
     assert noise["random_uniform"]["split_seed"]["runs"][0]["split_seed"] == 3
 
 
+@pytest.mark.integration  # a re-run of one baseline's stages: about a minute
+def test_the_comment_lists_the_stages_dvc_reruns_for_a_one_baseline_change(dag):
+    """A pull request changing tfidf_svm.C: the stages `dvc repro` runs (DVC decides each
+    as it goes; `--dry` lists only those whose own deps changed) are the ones the CI comment
+    lists (their dvc.lock entries changed): the svm's chain, its hybrid, what reads every
+    baseline, and cv and noise, which read all of params.yaml."""
+    import re
+
+    with restored(dag):
+        set_params(dag / "params.yaml", **{"tfidf_svm.C": 0.5})
+        ran = sorted(re.findall(r"Running stage '([^']+)'", sh(dag, "dvc", "repro").stdout))
+        comment = sh(dag, "tagbench", "compare", "HEAD", "workspace", "--comment").stdout
+    listed = re.findall(r"`([^`]+)`", comment.splitlines()[1])
+    assert listed == ran == sorted(
+        [f"{stage}@tfidf_svm" for stage in ("train", "threshold", "evaluate", "behavior",
+                                            "explain")]
+        + ["hybrid@hybrid_svm", "slices", "report", "cv", "noise"])
+    assert "| tfidf_svm |" in comment
+
+
 def test_the_recommendation_never_reads_the_test_split(dag):
     """What every evaluate stage wrote of the test split replaced (each test project's true
     tags rotated to another project, and the test metrics made again from them), then the

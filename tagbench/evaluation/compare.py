@@ -24,6 +24,8 @@ from tagbench.io import read_json
 from tagbench.pipeline import artifacts, params
 
 WORKSPACE = "workspace"
+LOCK = "dvc.lock"
+COMMENT_MARKER = "<!-- tagbench compare -->"
 
 
 ABSENT = ("does not exist", "exists on disk, but not in", "not a tree object",
@@ -68,6 +70,27 @@ def read_at(commit, path):
     if commit == WORKSPACE:
         return Path(path).read_text(encoding="utf-8") if Path(path).exists() else None
     return git("show", f"{commit}:{Path(path).as_posix()}")
+
+
+def lock_stages(commit):
+    """dvc.lock's stage entries at a resolved revision ({} when it has none)."""
+    text = read_at(commit, LOCK)
+    return (params.parse_yaml(text) or {}).get("stages", {}) if text else {}
+
+
+def rerun(a, b):
+    """The stages whose dvc.lock entries (deps, params, outputs) differ between two resolved
+    revisions: what b re-ran since a."""
+    lock_a, lock_b = lock_stages(a), lock_stages(b)
+    return sorted(s for s in lock_a.keys() | lock_b.keys() if lock_a.get(s) != lock_b.get(s))
+
+
+def comment(result, stages):
+    """The pull request's comment: a marker CI finds it by, the stages the change re-ran,
+    then the comparison's table."""
+    ran = (f"It re-ran {len(stages)} stage(s): " + ", ".join(f"`{s}`" for s in stages)
+           if stages else "It re-ran no stage.")
+    return f"{COMMENT_MARKER}\n{ran}\n\n{markdown(result)}"
 
 
 def read_tags(commit, name):

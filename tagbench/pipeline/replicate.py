@@ -21,7 +21,6 @@ from tagbench.models import registry
 from tagbench.pipeline import flags, params, tune
 from tagbench.pipeline.params import every_baseline
 
-LOCK = "dvc.lock"
 Side = namedtuple("Side", "label commit params")
 Run = namedtuple("Run", "label commit")  # one seed's run: the side itself or an experiment
 
@@ -35,11 +34,6 @@ def side(label):
     return Side(label, commit, params.parse_yaml(text))
 
 
-def lock_stages(commit):
-    text = compare.read_at(commit, LOCK)
-    return (params.parse_yaml(text) or {}).get("stages", {}) if text else {}
-
-
 def stages(name, p):
     """The stages that build a baseline's predictions (a hybrid's: its own)."""
     if name in p["hybrids"]:
@@ -50,10 +44,9 @@ def stages(name, p):
 def changed(a, b):
     """The baselines of both sides whose stages differ in their dvc.lock entries (deps,
     params or outputs)."""
-    lock_a, lock_b = lock_stages(a.commit), lock_stages(b.commit)
+    rerun = set(compare.rerun(a.commit, b.commit))
     names = set(every_baseline(a.params)) & set(every_baseline(b.params))
-    return sorted(n for n in names if any(lock_a.get(s) != lock_b.get(s)
-                                          for s in stages(n, b.params)))
+    return sorted(n for n in names if rerun & set(stages(n, b.params)))
 
 
 def section(name, p):
@@ -88,7 +81,7 @@ Pipeline = namedtuple("Pipeline", "deps outs")  # paths its stages read, and wri
 def pipeline():
     """What the stages of this dvc.lock read and write: a run's results depend on the files
     they read (code, data pointers) and on params, and differ in what they write."""
-    stages_ = lock_stages(compare.WORKSPACE).values()
+    stages_ = compare.lock_stages(compare.WORKSPACE).values()
     return Pipeline({d["path"] for s in stages_ for d in s.get("deps", [])},
                     {o["path"] for s in stages_ for o in s.get("outs", [])})
 
@@ -133,7 +126,7 @@ class Finder:
         if run.commit not in self.read:
             text = compare.read_at(run.commit, params.PARAMS_FILE)
             self.read[run.commit] = (params.parse_yaml(text) if text else None,
-                                     lock_stages(run.commit))
+                                     compare.lock_stages(run.commit))
         return self.read[run.commit]
 
     def find(self, name, seed):
