@@ -128,7 +128,7 @@ def test_changed_baselines_are_those_whose_lock_entries_differ(monkeypatch):
                    for s in ("train", "threshold", "evaluate")} | {"hybrid@hybrid_cnn": entry}}
     locks["B"] = {**locks["A"], "train@cnn": {"deps": [{"path": "x", "md5": "2"}]},
                   "hybrid@hybrid_cnn": {"deps": [{"path": "y", "md5": "3"}]}}
-    monkeypatch.setattr(replicate, "lock_stages", lambda commit: locks[commit])
+    monkeypatch.setattr(compare, "lock_stages", lambda commit: locks[commit])
     a, b = replicate.Side("A", "A", P), replicate.Side("B", "B", P)
     assert replicate.changed(a, b) == ["cnn", "hybrid_cnn"]
     assert replicate.changed(a, a) == []
