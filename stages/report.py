@@ -35,9 +35,9 @@ def measure(name, tagger, timing, measured, truth, config):
     if len(parts) > 1:  # a hybrid: how val combined its members
         row["hybrid"] = {"members": parts[1:], "how": tagger.model.how,
                          "val_f1": tagger.model.val_f1}
-    behavior = read_json(artifacts.behavior_path(name))
-    row["behavior_pass"] = behavior["all"]["pass_rate"]
-    row["behavior"] = {test: behavior[test]["pass_rate"] for test in TEST_TYPES}
+    row["behavior_pass"] = read_json(artifacts.behavior_path(name))["pass_rate"]
+    kinds = read_json(artifacts.behavior_kinds_path(name))
+    row["behavior"] = {test: kinds[test]["pass_rate"] for test in TEST_TYPES}
     at3 = read_json(artifacts.faithfulness_path(name))["3"] or {
         "removed": 0.0, "removed_random": 0.0, "difference": 0.0}  # no tag to explain
     row["faithfulness"] = {k: at3[k] for k in ("removed", "removed_random", "difference")}

@@ -66,9 +66,23 @@ def cmd_tune(args):
     if args.baseline not in params.load()["baselines"]:
         raise TagbenchError(f"unknown baseline {args.baseline!r}")
     grid = tune.default_grid(args.baseline)
-    names = tune.queue(args.baseline, grid)
-    print(f"queued {len(names)} experiment(s): {', '.join(names)}", flush=True)
-    tune.run_queue(jobs=args.jobs)
+    if args.points:  # a CI job matrix: one job per point
+        print(json.dumps(list(range(1, len(tune.points(grid)) + 1))))
+        return
+    for remote in (args.rank, args.push):  # never read as an option by git or DVC
+        if remote is not None and (not remote or remote.startswith("-")):
+            raise TagbenchError(f"{remote!r} is not a git remote")
+    if args.push and not args.point:
+        raise TagbenchError("--push goes with --point: the experiment of one point")
+    if args.point:
+        tune.run_point(args.baseline, grid, args.point, args.push)
+        return
+    if args.rank:
+        names = tune.pull_points(args.baseline, grid, args.rank)
+    else:
+        names = tune.queue(args.baseline, grid)
+        print(f"queued {len(names)} experiment(s): {', '.join(names)}", flush=True)
+        tune.run_queue(jobs=args.jobs)
     print(tune.table_markdown(tune.ranked(args.baseline, list(grid), names)))
     print("keep the best: `dvc exp apply <experiment>`, then `dvc repro` and commit")
 
@@ -410,6 +424,14 @@ def parser():
     tune.add_argument("baseline")
     tune.add_argument("-j", "--jobs", type=positive_int, default=1,
                       help="experiments run at once (each gets its share of the cores)")
+    spread = tune.add_mutually_exclusive_group()  # over machines: .github/workflows/sweep.yml
+    spread.add_argument("--points", action="store_true",
+                        help="print the grid's point numbers as JSON (a CI job matrix)")
+    spread.add_argument("--point", type=positive_int,
+                        help="run this point alone, as the experiment <baseline>-<point>")
+    spread.add_argument("--rank", metavar="REMOTE",
+                        help="pull every point's experiment from this git remote and rank them")
+    tune.add_argument("--push", metavar="REMOTE", help="with --point: push the experiment there")
     command("preset", cmd_preset).add_argument("path")
     command("lesson-report", cmd_lesson_report).add_argument(
         "--out", default=str(artifacts.LESSON_REPRODUCTION))

@@ -23,8 +23,9 @@ def baseline_paths(name):
             artifacts.metrics_path(name), artifacts.tags_path(name),
             artifacts.pr_path(name, "val"), artifacts.pr_path(name, "test"),
             artifacts.per_class_path(name), artifacts.pr_figure_path(name),
-            artifacts.behavior_path(name), artifacts.behavior_failures_path(name),
-            artifacts.faithfulness_path(name), artifacts.explanations_path(name)}
+            artifacts.behavior_path(name), artifacts.behavior_kinds_path(name),
+            artifacts.behavior_failures_path(name), artifacts.faithfulness_path(name),
+            artifacts.explanations_path(name)}
 
 
 @pytest.mark.slow  # DVC takes 3 s to import and read dvc.yaml
@@ -54,3 +55,15 @@ def test_dvc_yaml_declares_exactly_the_paths_artifacts_names(outs):
     outs = {path for stage in outs.values() for path, _ in stage}
     assert outs - expected == set(), "dvc.yaml writes paths artifacts.py does not name"
     assert expected - outs == set(), "artifacts.py names paths no stage of dvc.yaml writes"
+
+
+@pytest.mark.slow  # DVC takes 3 s to import and read dvc.yaml
+def test_dvc_metrics_are_the_headline_alone(dvc_index):
+    """`dvc metrics diff` shows each baseline's F1, precision, recall and behavioural pass
+    rate, and the data's and split's numbers; the details are plain outputs."""
+    p = params.load(REPO / "params.yaml")
+    names = [*p["baselines"], *p["hybrids"]]
+    declared = {str(out.def_path) for s in dvc_index for out in s.outs if out.metric}
+    assert declared == {str(path) for path in (
+        *map(artifacts.metrics_path, names), *map(artifacts.behavior_path, names),
+        artifacts.DATA_STATS, artifacts.SPLIT_STATS, artifacts.CV, artifacts.NOISE)}

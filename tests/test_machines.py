@@ -1,6 +1,8 @@
 """Experiments on several machines, the DVC way: a bare git repository as the shared remote,
-a local folder as the shared DVC remote, two clones that each run a different experiment and
-push it (`dvc exp push`), and a third that pulls both and compares them."""
+a local folder as the shared DVC remote, two clones that each run one point of a sweep's grid
+and push it (`tagbench tune --point N --push origin`: `dvc exp run`, `dvc exp push`), and a
+third that pulls them, ranks them (`tagbench tune --rank origin`) and compares them. These
+are the steps of .github/workflows/sweep.yml, whose runners are the machines."""
 
 import json
 import subprocess
@@ -31,31 +33,31 @@ def test_experiments_from_two_machines_meet_in_a_third(dag, tmp_path):
         sh(dag, "dvc", "remote", "remove", "--local", "exchange")
     sh(dag, "git", "push", "-q", str(origin), "HEAD:refs/heads/main")
 
-    for name, flag in (("a", "tfidf_svm.C=0.05"), ("b", "tfidf_logreg.C=0.05")):
-        clone = machine(origin, store, tmp_path / f"machine-{name}")
-        sh(clone, "dvc", "exp", "run", "-n", f"exp-{name}", "-S", flag,
-           f"evaluate@{flag.split('.')[0]}")
-        sh(clone, "dvc", "exp", "push", "origin", f"exp-{name}")  # git refs + DVC outputs
+    for number in (1, 2):  # sweeps.yaml's tfidf_svm grid: C=0.3 with word 1-grams, 2-grams
+        clone = machine(origin, store, tmp_path / f"machine-{number}")
+        sh(clone, "tagbench", "tune", "tfidf_svm", "--point", str(number), "--push", "origin")
 
     reviewer = machine(origin, store, tmp_path / "reviewer")
-    listed = sh(reviewer, "dvc", "exp", "list", "origin").stdout
-    assert "exp-a" in listed and "exp-b" in listed
-    for name in ("exp-a", "exp-b"):
-        sh(reviewer, "dvc", "exp", "pull", "origin", name)
+    ranking = sh(reviewer, "tagbench", "tune", "tfidf_svm", "--rank", "origin")
+    assert "tfidf_svm-3: not on origin" in ranking.stderr  # no machine ran it
+    rows = [line.split(" | ") for line in ranking.stdout.splitlines()
+            if line.startswith(("| 1 ", "| 2 "))]
+    assert sorted(row[1] for row in rows) == ["tfidf_svm-1", "tfidf_svm-2"]
+    assert float(rows[0][4]) >= float(rows[1][4])  # best val macro F1 first
     shown = json.loads(sh(reviewer, "dvc", "exp", "show", "--json").stdout)
     names = {e["name"] for rev in shown for e in rev.get("experiments") or []}
-    assert {"exp-a", "exp-b"} <= names
+    assert {"tfidf_svm-1", "tfidf_svm-2"} <= names
 
-    compared = sh(reviewer, "tagbench", "compare", "exp-a", "exp-b").stdout
+    compared = sh(reviewer, "tagbench", "compare", "tfidf_svm-1", "tfidf_svm-2").stdout
     rows = {line.split(" | ")[0].strip("| "): line for line in compared.splitlines()
             if line.startswith("| ")}
     assert not rows["tfidf_svm"].endswith("| identical |")
-    assert not rows["tfidf_logreg"].endswith("| identical |")
+    assert rows["tfidf_logreg"].endswith("| identical |")
     assert rows["cnn"].endswith("| identical |")
 
-    # the outputs came through the DVC remote: exp-a's model is applied, and tags the test
-    # projects exactly as exp-a's evaluate stage did, not as the base commit's model does
-    sh(reviewer, "dvc", "exp", "apply", "exp-a")
+    # the outputs came through the DVC remote: point 1's model is applied, and tags the test
+    # projects exactly as its evaluate stage did, not as the base commit's model does
+    sh(reviewer, "dvc", "exp", "apply", "tfidf_svm-1")
     tags = json.loads((reviewer / "metrics" / "tags" / "tfidf_svm.json").read_text())
     base = json.loads(sh(reviewer, "git", "show", "HEAD:metrics/tags/tfidf_svm.json").stdout)
     assert tags["test"]["predicted"] != base["test"]["predicted"]

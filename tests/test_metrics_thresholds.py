@@ -15,8 +15,7 @@ def test_overall_against_sklearn_with_a_class_without_positives():
     assert got["f1"] == pytest.approx(f1_score(y_true, y_pred, average="macro", **kw))
     assert got["f1"] == pytest.approx((0.5 + 1 + 0) / 3)
     assert got["micro_f1"] == pytest.approx(f1_score(y_true, y_pred, average="micro"))
-    assert got["samples_f1"] == pytest.approx(f1_score(y_true, y_pred, average="samples", **kw))
-    assert got["positive_labels"] == 4
+    assert set(got) == {"precision", "recall", "f1", "micro_f1"}  # the headline, no more
 
 
 def test_per_class_lists_example_ids():

@@ -194,6 +194,20 @@ def test_grid_flags_use_dvc_sweep_syntax():
                                      "-S", "tfidf_rf.class_weight=null,balanced"]
 
 
+def test_a_grid_is_numbered_the_same_on_every_machine(monkeypatch, capsys):
+    """What the sweep workflow's matrix runs: point k is the k-th combination, keys in the
+    grid's order; a point outside the grid fails before DVC is called."""
+    from tagbench.pipeline import tune
+
+    grid = {"a.C": [1, 2, 3], "a.n": [1, 2]}
+    assert tune.points(grid)[:3] == [{"a.C": 1, "a.n": 1}, {"a.C": 1, "a.n": 2},
+                                     {"a.C": 2, "a.n": 1}]
+    assert len(tune.points(grid)) == 6 and tune.point_name("a", 6) == "a-6"
+    monkeypatch.setattr(tune.subprocess, "run", None)  # no DVC call
+    with pytest.raises(TagbenchError, match="the grid of a has points 1 to 6, not 7"):
+        tune.run_point("a", grid, 7)
+
+
 def test_every_default_grid_passes_the_params_declaration(repo_params, monkeypatch):
     from conftest import REPO
     from tagbench.pipeline import params, tune

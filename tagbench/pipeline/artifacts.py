@@ -6,17 +6,22 @@ models/<baseline>/threshold.json the decision threshold chosen on val
 data/predictions/<baseline>/     val.npy and test.npy: scores (or 0/1 labels) per class
 dvclive/<baseline>/              its fit's log (neural: per epoch)
 metrics/training/<baseline>.json how long its training took (measured, so never in the model)
-metrics/baselines/<baseline>.json its val and test metrics (what `dvc metrics show` lists)
+metrics/baselines/<baseline>.json its val and test macro and micro F1, precision and recall
+metrics/behavior/<baseline>.json its behavioural pass rate (all cases)
+metrics/<name>.json              the pipeline's other metrics (data, split, cv, noise)
+metrics/details/                 what the headline leaves out: behaviour/<baseline>.json (the
+                                 pass rate per kind of case; failed ids: reports/<baseline>/),
+                                 faithfulness/<baseline>.json (comprehensiveness), slices.json
 metrics/tags/<baseline>.json     each val and test project's true and predicted tags
 metrics/pr/<baseline>/<split>.json  its precision-recall curve
-metrics/behavior/<baseline>.json its behavioural test pass rates (failed cases: reports/<baseline>/)
-metrics/faithfulness/<baseline>.json  how faithful its explanations are (comprehensiveness)
 metrics/explanations/<baseline>.json  its explanations of a few test projects
-metrics/<name>.json              the pipeline's other metrics (data, split, cv, noise, tradeoffs)
+metrics/tradeoffs.json           the report's table (cost, quality, the recommendation)
 reports/                         figures and tables people read
 
-Everything under metrics/ and dvclive/ is `cache: false`, in git, so two commits compare from
-git alone. tests/test_artifacts.py checks that dvc.yaml declares these paths.
+The headline files are dvc.yaml's `metrics:`, so `dvc metrics diff` leads with F1; the rest are
+plain outputs (`dvc metrics diff -R --targets metrics/details` on purpose). Everything under
+metrics/ and dvclive/ is `cache: false`, in git, so two commits compare from git alone.
+tests/test_artifacts.py checks that dvc.yaml declares these paths.
 """
 
 from pathlib import Path
@@ -38,7 +43,6 @@ PER_CLASS_PNG = REPORTS / "per_class_f1.png"
 PR_PNG = REPORTS / "pr_curves.png"
 CURVES_PNG = REPORTS / "training_curves.png"
 SPLIT_DISTRIBUTION = REPORTS / "split_distribution.json"
-SLICES = METRICS / "slices.json"
 SLICES_MD = REPORTS / "slices.md"
 SLICES_PNG = REPORTS / "slices.png"
 DATASET_VERSIONS = REPORTS / "dataset_versions.md"  # `make compare-versions`, kept in git
@@ -54,7 +58,10 @@ SPLIT_STATS = METRICS / "split.json"
 TAGS = METRICS / "tags"  # `tagbench compare` reads them
 BASELINE_METRICS = METRICS / "baselines"
 BEHAVIOR = METRICS / "behavior"
-FAITHFULNESS = METRICS / "faithfulness"
+DETAILS = METRICS / "details"  # not in `dvc metrics diff` unless named
+BEHAVIOR_KINDS = DETAILS / "behavior"
+FAITHFULNESS = DETAILS / "faithfulness"
+SLICES = DETAILS / "slices.json"
 EXPLANATIONS = METRICS / "explanations"
 EXPLANATIONS_HTML = REPORTS / "explanations.html"
 PR = METRICS / "pr"
@@ -103,6 +110,10 @@ def training_history(name):
 
 def behavior_path(name):
     return BEHAVIOR / f"{name}.json"
+
+
+def behavior_kinds_path(name):
+    return BEHAVIOR_KINDS / f"{name}.json"
 
 
 def faithfulness_path(name):

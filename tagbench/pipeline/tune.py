@@ -1,9 +1,12 @@
-"""Hyper-parameter sweeps with DVC's own experiment queue: queue a grid, run it, rank it by
-val macro F1 (the test split is reported, never used to choose)."""
+"""Hyper-parameter sweeps as DVC experiments, ranked by val macro F1 (the test split is
+reported, never used to choose): on one machine through DVC's own queue, or spread over
+machines (a CI job matrix) one grid point each, met again through a git remote."""
 
+import itertools
 import json
 import re
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -42,6 +45,50 @@ def default_grid(name):
         raise TagbenchError(f"{SWEEPS}: no grid for {name!r}; known: {', '.join(grids)}")
     check_grid(grids[name], params.load())
     return grids[name]
+
+
+def points(grid):
+    """Every combination of the grid, in sweeps.yaml's order: [{key: value}]."""
+    return [dict(zip(grid, values)) for values in itertools.product(*grid.values())]
+
+
+def point_name(name, number):
+    """The experiment of a grid's point (1-based): the same on every machine."""
+    return f"{name}-{number}"
+
+
+def run_point(name, grid, number, remote=None):
+    """Run one point of the grid as the experiment <name>-<number>, this baseline's stages
+    only, and push it (git refs and DVC outputs) to the git remote when one is given."""
+    grid_points = points(grid)
+    if not 1 <= number <= len(grid_points):
+        raise TagbenchError(f"{SWEEPS}: the grid of {name} has points 1 to "
+                            f"{len(grid_points)}, not {number}")
+    exp = point_name(name, number)
+    sets = [flag for key, value in grid_points[number - 1].items()
+            for flag in flags.set_flag(key, [value])]
+    print(f"{exp}: {' '.join(sets[1::2])}", flush=True)
+    if subprocess.run([*DVC, "exp", "run", "-n", exp, *sets, f"evaluate@{name}"]).returncode:
+        raise TagbenchError(f"dvc exp run of {exp} failed (its log is above)")
+    if remote:
+        dvc("exp", "push", "--force", remote, exp)
+    return exp
+
+
+def pull_points(name, grid, remote):
+    """Pull from the git remote the experiment of every point some machine pushed; the names
+    of those found (a missing point is reported, and the others still ranked)."""
+    found = []
+    for number in range(1, len(points(grid)) + 1):
+        exp = point_name(name, number)
+        try:
+            dvc("exp", "pull", remote, exp)
+            found.append(exp)
+        except TagbenchError:
+            print(f"{exp}: not on {remote} (its job failed or has not pushed)", file=sys.stderr)
+    if not found:
+        raise TagbenchError(f"no experiment of the grid of {name} is on {remote}")
+    return found
 
 
 def dvc(*args):
