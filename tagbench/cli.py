@@ -60,7 +60,8 @@ def cmd_plots_template(args):
 
 
 def cmd_tune(args):
-    """Queue a grid for one baseline as DVC experiments, run it, rank it by val macro F1."""
+    """Queue a grid for one baseline as DVC experiments, run it, rank it by val macro F1;
+    or, spread over machines, run one point of it and rank what the others pushed."""
     from tagbench.pipeline import tune
 
     if args.baseline not in params.load()["baselines"]:

@@ -65,8 +65,7 @@ def run_point(name, grid, number, remote=None):
         raise TagbenchError(f"{SWEEPS}: the grid of {name} has points 1 to "
                             f"{len(grid_points)}, not {number}")
     exp = point_name(name, number)
-    sets = [flag for key, value in grid_points[number - 1].items()
-            for flag in flags.set_flag(key, [value])]
+    sets = grid_flags({key: [value] for key, value in grid_points[number - 1].items()})
     print(f"{exp}: {' '.join(sets[1::2])}", flush=True)
     if subprocess.run([*DVC, "exp", "run", "-n", exp, *sets, f"evaluate@{name}"]).returncode:
         raise TagbenchError(f"dvc exp run of {exp} failed (its log is above)")
