@@ -70,15 +70,12 @@ def cmd_tune(args):
     if args.points:  # a CI job matrix: one job per point
         print(json.dumps(list(range(1, len(tune.points(grid)) + 1))))
         return
-    for remote in (args.rank, args.push):  # never read as an option by git or DVC
-        if remote is not None and (not remote or remote.startswith("-")):
-            raise TagbenchError(f"{remote!r} is not a git remote")
-    if args.push and not args.point:
+    if args.push is not None and not args.point:
         raise TagbenchError("--push goes with --point: the experiment of one point")
     if args.point:
         tune.run_point(args.baseline, grid, args.point, args.push)
         return
-    if args.rank:
+    if args.rank is not None:  # "" too: refused as a remote, not read as no --rank
         names = tune.pull_points(args.baseline, grid, args.rank)
     else:
         names = tune.queue(args.baseline, grid)

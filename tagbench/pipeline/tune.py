@@ -57,9 +57,20 @@ def point_name(name, number):
     return f"{name}-{number}"
 
 
+def checked_remote(remote):
+    """A git remote's name or URL, refused before DVC sees it when it would read as an
+    option (as compare.resolve refuses a revision)."""
+    if not remote or remote.startswith("-"):
+        raise TagbenchError(f"{remote!r} is not a git remote: a name starting with '-' (or "
+                            f"empty) would reach DVC as an option")
+    return remote
+
+
 def run_point(name, grid, number, remote=None):
     """Run one point of the grid as the experiment <name>-<number>, this baseline's stages
     only, and push it (git refs and DVC outputs) to the git remote when one is given."""
+    if remote is not None:
+        checked_remote(remote)
     grid_points = points(grid)
     if not 1 <= number <= len(grid_points):
         raise TagbenchError(f"{SWEEPS}: the grid of {name} has points 1 to "
@@ -77,6 +88,7 @@ def run_point(name, grid, number, remote=None):
 def pull_points(name, grid, remote):
     """Pull from the git remote the experiment of every point some machine pushed; the names
     of those found (a missing point is reported, and the others still ranked)."""
+    checked_remote(remote)
     found = []
     for number in range(1, len(points(grid)) + 1):
         exp = point_name(name, number)
