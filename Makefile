@@ -89,12 +89,14 @@ compare: install
 	$(DVC) exp show --md --only-changed --drop 'Created|State|Executor'
 
 # The seed floor: every baseline (or BASELINES=[a,b], whose rows alone are replaced) retrained
-# under 5 model seeds and 3 split seeds, as one DVC experiment in a temporary copy (25 minutes
-# on 2 cores); kept in git as reports/noise_floor.json and .md, which `tagbench compare` reads.
+# under 5 model seeds (MODEL_SEEDS=[1,...,10] for more) and 3 split seeds, as one DVC experiment
+# in a temporary copy (25 minutes on 2 cores); kept in git as reports/noise_floor.json and .md,
+# which `tagbench compare` reads.
 BASELINES ?= null
+MODEL_SEEDS ?= [1,2,3,4,5]
 noise: pull
 	name=noise-$$(date +%Y%m%d-%H%M%S) && \
-	$(DVC) exp run --temp -n $$name -S 'noise.seeds=[1,2,3,4,5]' -S 'noise.split_seeds=[1,2,3]' \
+	$(DVC) exp run --temp -n $$name -S 'noise.seeds=$(MODEL_SEEDS)' -S 'noise.split_seeds=[1,2,3]' \
 		-S 'noise.baselines=$(BASELINES)' noise && \
 	$(BIN)/tagbench noise-floor $$name
 

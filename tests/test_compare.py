@@ -1,13 +1,14 @@
 """tagbench compare: the paired and unpaired bootstrap of a difference, verdicts, the
 reproduction check and bad revisions (the real DAG's commits: test_dag.py)."""
 
+import json
 import subprocess
 
 import numpy as np
 import pytest
 
 from tagbench.errors import TagbenchError
-from tagbench.evaluation import compare, float_drift
+from tagbench.evaluation import compare, float_drift, noise
 from tagbench.evaluation.compare import UNMEASURED, Rule
 from tagbench.pipeline import artifacts
 
@@ -189,12 +190,25 @@ def test_a_failing_git_is_one_line_with_its_message(tmp_path, monkeypatch):
         compare.compare("HEAD", "workspace")
 
 
-def test_seed_floors_are_the_seed_range_of_test_f1(tmp_path):
+def test_seed_floors_bound_the_difference_of_two_runs(tmp_path):
+    runs = [{"test": f} for f in (0.60, 0.62, 0.61, 0.63, 0.59)]  # sample std 0.0158
     path = tmp_path / "floor.json"
-    path.write_text('{"baselines": {"cnn": {"seed": {"test": {"min": 0.62, "max": 0.65}}},'
-                    ' "svm": {"seed": {"test": {"min": 0.6, "max": 0.6}}}, "x": {"seed": null}}}')
-    assert compare.seed_floors(path) == pytest.approx({"cnn": 0.03, "svm": 0.0})
+    path.write_text(json.dumps({"baselines": {
+        "cnn": {"seed": {"runs": runs}}, "svm": {"seed": {"runs": [{"test": 0.6}] * 5}},
+        "x": {"seed": None}}}))
+    t_4 = 8.610  # Student's t, 4 degrees of freedom, two-sided 99.9%
+    assert compare.seed_floors(path) == pytest.approx({"cnn": t_4 * 2 ** 0.5 * 0.01581,
+                                                       "svm": 0.0}, abs=1e-4)
     assert compare.seed_floors(tmp_path / "missing.json") == {}
+
+
+def test_an_unchanged_chaotic_baseline_exceeds_its_seed_floor_rarely_and_the_seed_range_often():
+    rng = np.random.default_rng(0)
+    draws = rng.normal(0.62, 0.02, size=(5000, 12))  # 10 seeds measured, then two runs
+    gaps = np.abs(draws[:, 10] - draws[:, 11])
+    floors = [noise.seed_floor([{"test": f} for f in d[:10]]) for d in draws]
+    assert np.mean(gaps > floors) < 0.003  # 0.001 expected
+    assert np.mean(gaps > np.ptp(draws[:, :10], axis=1)) > 0.02  # the range it replaced
 
 
 def outcome(**baselines):
@@ -218,19 +232,22 @@ def test_float_drift_finds_the_exact_baselines_and_the_largest_change_of_the_oth
 
 
 def test_each_baseline_is_held_to_identity_or_the_larger_of_its_floors(tmp_path):
-    noise, drift = tmp_path / "noise.json", tmp_path / "drift.json"
-    noise.write_text('{"baselines": {"cnn": {"seed": {"test": {"min": 0.62, "max": 0.65}}},'
-                     ' "rf": {"seed": {"test": {"min": 0.60, "max": 0.61}}},'
-                     ' "embed": {"seed": {"test": {"min": 0.6, "max": 0.6}}},'
-                     ' "svm": {"seed": {"test": {"min": 0.6, "max": 0.6}}}}}')
+    def seeds(*scores):
+        return {"seed": {"runs": [{"test": f} for f in scores]}}
+
+    noise_path, drift = tmp_path / "noise.json", tmp_path / "drift.json"
+    noise_path.write_text(json.dumps({"baselines": {
+        "cnn": seeds(0.60, 0.62, 0.61, 0.63, 0.59), "rf": seeds(0.600, 0.601, 0.600, 0.601, 0.600),
+        "embed": seeds(0.6, 0.6), "svm": seeds(0.6, 0.6)}}))
     drift.write_text('{"baselines": {"cnn": {"exact": false, "floor": 0.01},'
                      ' "embed": {"exact": false, "floor": 0.004},'
                      ' "svm": {"exact": true, "floor": 0.0}}}')
-    rules = compare.rules(noise, drift)
-    assert rules["cnn"] == Rule("floor", pytest.approx(0.03), "seed")
+    rules = compare.rules(noise_path, drift)
+    assert rules["cnn"] == Rule("floor", pytest.approx(0.1926, abs=1e-4), "seed")
     assert rules["embed"] == Rule("floor", 0.004, "float path")
     assert rules["svm"].held_to == "exact"
-    assert rules["rf"] == Rule("floor", pytest.approx(0.01), "seed; float path not measured")
+    assert rules["rf"] == Rule("floor", pytest.approx(0.0067, abs=1e-4),
+                               "seed; float path not measured")
     assert compare.rules(tmp_path / "none.json", tmp_path / "none.json") == {}
 
 

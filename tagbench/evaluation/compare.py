@@ -19,7 +19,7 @@ import numpy as np
 from scipy.stats import t as student_t
 
 from tagbench.errors import TagbenchError
-from tagbench.evaluation import float_drift, metrics
+from tagbench.evaluation import float_drift, metrics, noise
 from tagbench.io import read_json
 from tagbench.pipeline import artifacts, params
 
@@ -117,15 +117,12 @@ def tag_files(rev, commit):
 
 
 def seed_floors(path=artifacts.NOISE_FLOOR):
-    """{baseline: how far its test macro F1 moved under model seeds alone (max - min)}, from
-    the last `make noise` run kept in git; {} before there is one."""
+    """{baseline: its noise.seed_floor}, from the last `make noise` run kept in git; {} before there
+    is one."""
     if not Path(path).exists():
         return {}
-    floors = {}
-    for name, row in read_json(path)["baselines"].items():
-        if row.get("seed"):
-            floors[name] = row["seed"]["test"]["max"] - row["seed"]["test"]["min"]
-    return floors
+    return {name: noise.seed_floor(row["seed"]["runs"])
+            for name, row in read_json(path)["baselines"].items() if row.get("seed")}
 
 
 Rule = namedtuple("Rule", "held_to floor source")  # held_to: exact, floor or unmeasured

@@ -9,6 +9,7 @@ test. Each run chooses its threshold on val, as the pipeline does.
 import time
 
 import numpy as np
+from scipy.stats import t as student_t
 
 from tagbench import data
 from tagbench.data import split
@@ -16,6 +17,11 @@ from tagbench.io import read_json
 from tagbench.models import training
 from tagbench.models.hybrid import tagger as hybrid
 from tagbench.pipeline.params import every_baseline
+
+# How rarely a reproduction of an unchanged baseline exceeds its seed floor by chance. CI holds
+# about six baselines that a float path moves to their floor on every run: 1 run in 170 red
+# by chance at 0.001 a baseline, 1 in 17 at 0.01.
+FALSE_ALARM = 0.001
 
 
 def summary(values):
@@ -30,6 +36,17 @@ def spread(runs):
     if not runs:
         return None
     return {**{s: summary([r[s] for r in runs]) for s in ("val", "test")}, "runs": runs}
+
+
+def seed_floor(runs):
+    """How far two runs of one baseline that differ only in chance (a seed, or a float path,
+    which is another seed to a chaotic training) can differ in test macro F1: the two-sided
+    (1 - FALSE_ALARM) bound of their difference, t(n-1) * sqrt(2) * the sample std over n
+    model seeds. 0 when every seed scored the same."""
+    std = summary([r["test"] for r in runs])["std"]
+    if std == 0.0:
+        return 0.0
+    return float(student_t.ppf(1 - FALSE_ALARM / 2, len(runs) - 1) * np.sqrt(2) * std)
 
 
 def split_for(p, seed):
@@ -89,18 +106,23 @@ def merge(kept, result, source):
 
 def markdown(result):
     """The noise table for reports/noise_floor.md and the README."""
-    lines = [f"Every baseline retrained under model seeds {result['seeds']} on the committed "
-             f"split, and under split seeds {result['split_seeds']} (model seed fixed), "
-             f"threshold chosen on val each time. Macro F1: mean ± std [min, max].", "",
-             "| baseline | model seeds: val | model seeds: test | split seeds: val | "
-             "split seeds: test | seconds | from |", "|---|---|---|---|---|---|---|"]
+    lines = [f"Every baseline retrained under n model seeds on the committed split, and under "
+             f"split seeds {result['split_seeds']} (model seed fixed), threshold chosen on val "
+             f"each time. Macro F1: mean ± std [min, max]. The seed floor: how far two runs "
+             f"that differ only by chance can differ in test macro F1 (t(n-1) * sqrt(2) * std, "
+             f"two-sided, {1 - FALSE_ALARM:.1%}).", "",
+             "| baseline | n | model seeds: val | model seeds: test | seed floor | "
+             "split seeds: val | split seeds: test | seconds | from |",
+             "|---|---|---|---|---|---|---|---|---|"]
 
     def cell(stats):
         return f"{stats['mean']:.3f} ± {stats['std']:.3f} [{stats['min']:.3f}, {stats['max']:.3f}]"
 
     for name, row in result["baselines"].items():
-        cells = [cell(row[varied][s]) if row[varied] else "" for varied in ("seed", "split_seed")
-                 for s in ("val", "test")]
+        seed, split = row["seed"], row["split_seed"]
+        cells = ([str(len(seed["runs"])), cell(seed["val"]), cell(seed["test"]),
+                  f"{seed_floor(seed['runs']):.3f}"] if seed else ["", "", "", ""])
+        cells += [cell(split["val"]), cell(split["test"])] if split else ["", ""]
         lines.append(f"| {name} | {' | '.join(cells)} | {row['seconds']:.0f} "
                      f"| `{row['source']}` |")
     return "\n".join(lines) + "\n"
