@@ -241,10 +241,12 @@ def test_each_baseline_is_held_to_identity_or_the_larger_of_its_floors(tmp_path)
         "embed": seeds(0.6, 0.6), "svm": seeds(0.6, 0.6)}}))
     drift.write_text('{"baselines": {"cnn": {"exact": false, "floor": 0.01},'
                      ' "embed": {"exact": false, "floor": 0.004},'
+                     ' "hyb": {"exact": false, "floor": 0.0},'
                      ' "svm": {"exact": true, "floor": 0.0}}}')
-    rules = compare.rules(noise_path, drift)
+    rules = compare.rules(noise_path, drift, hybrids={"hyb": {"model": "cnn"}})
     assert rules["cnn"] == Rule("floor", pytest.approx(0.1926, abs=1e-4), "seed")
     assert rules["embed"] == Rule("floor", 0.004, "float path")
+    assert rules["hyb"] == Rule("floor", rules["cnn"].floor, "cnn's seed")  # none of its own
     assert rules["svm"].held_to == "exact"
     assert rules["rf"] == Rule("floor", pytest.approx(0.0067, abs=1e-4),
                                "seed; float path not measured")

@@ -135,19 +135,25 @@ def rules(noise_path=artifacts.NOISE_FLOOR, drift_path=artifacts.FLOAT_DRIFT, hy
     the larger of its seed floor and its float-path floor. A baseline in neither file is
     UNMEASURED (held to identity until `make drift` measures it). A hybrid with no floor of
     its own (hybrids: {name: section}, params.yaml's when None) is held to its learned
-    member's: its rules are exact, so its scores move only where the member's do."""
+    member's: its rules are exact, so its scores move only where the member's do; one with a
+    float-path floor but no seed floor of its own takes its member's seed floor."""
+    if hybrids is None:
+        hybrids = params.load()["hybrids"] if Path(params.PARAMS_FILE).exists() else {}
     seed, drift = seed_floors(noise_path), float_drift.floors(drift_path)
+    seed_source = {name: "seed" for name in seed}
+    for name, section in hybrids.items():
+        if name not in seed and section["model"] in seed:
+            seed[name], seed_source[name] = seed[section["model"]], f"{section['model']}'s seed"
     found = {}
     for name in set(seed) | set(drift):
         if name in drift and drift[name] is None:
             found[name] = Rule("exact", 0.0, "exact under every float path")
         elif name in drift:
             found[name] = Rule("floor", *max((drift[name], "float path"),
-                                             (seed.get(name, 0.0), "seed"), key=lambda f: f[0]))
+                                             (seed.get(name, 0.0), seed_source.get(name, "seed")),
+                                             key=lambda f: f[0]))
         elif seed[name]:
-            found[name] = Rule("floor", seed[name], "seed; float path not measured")
-    if hybrids is None:
-        hybrids = params.load()["hybrids"] if Path(params.PARAMS_FILE).exists() else {}
+            found[name] = Rule("floor", seed[name], f"{seed_source[name]}; float path not measured")
     for name, section in hybrids.items():
         member = found.get(section["model"])
         if name not in found and member:
