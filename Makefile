@@ -100,7 +100,7 @@ noise: pull
 		-S 'noise.baselines=$(BASELINES)' noise && \
 	$(BIN)/tagbench noise-floor $$name
 
-# The float-path floor: every baseline rebuilt under other CPU float paths (tagbench/evaluation/float_drift.py),
+# The float-path floor: every baseline rebuilt under other CPU float paths (tagbench/runs/float_drift.py),
 # one DVC experiment of HEAD each, and compared with HEAD's committed run; kept in git as
 # reports/float_drift.json and .md, which `tagbench compare` reads. Commit first.
 drift: pull

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 
-from tagbench.pipeline import tune
+from tagbench.runs import tune
 
 RUNS = [("-j 1, threads auto", 1, {}), ("-j 2, threads auto (1 each)", 2, {}),
         ("-j 2, threads=2 each (every core)", 2, {"threads": [2]})]

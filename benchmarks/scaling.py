@@ -25,11 +25,11 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from tagbench import data
+from tagbench import data, params
+from tagbench.artifacts import SCALING_MD
+from tagbench.evaluation import params as full
 from tagbench.io import read_json, write_json, write_text
 from tagbench.models import training
-from tagbench.pipeline import params
-from tagbench.pipeline.artifacts import SCALING_MD
 from tagbench.seeding import seed_everything
 
 SIZES = [1_400, 5_000, 10_000, 20_000, 43_410]
@@ -43,7 +43,7 @@ WATCHED = 200  # dev rows a neural baseline evaluates after its epoch (a small f
 def settings(name, rows):
     """The scratch folder's params (GoEmotions), this baseline's budget set to rows, one
     epoch."""
-    p = params.load()
+    p = full.load()
     section = dict(p[name], max_train_rows=rows)
     if "num_epochs" in section:
         section.update(num_epochs=1, patience=1)
@@ -82,7 +82,7 @@ def scratch():
     with the GoEmotions preset, the raw data linked, and the pipeline's own first stages
     (preprocess, stem, split, class_weights) run there once, for every run to read."""
     folder = Path(tempfile.mkdtemp(prefix="tagbench-scaling-"))
-    merged = params.merge(params.load(), params.read_yaml(PRESET))
+    merged = params.merge(full.load(), params.read_yaml(PRESET))
     (folder / "params.yaml").write_text(yaml.safe_dump(merged, sort_keys=False))
     (folder / "data").mkdir()
     (folder / "data" / "raw").symlink_to(Path("data/raw").resolve())
@@ -167,7 +167,7 @@ def main():
         return one(args.one[0], int(args.one[1]))
     if args.table:
         return report(read_json(OUT / "scaling.json")["baselines"])
-    every = params.load()["baselines"]
+    every = full.load()["baselines"]
     names = args.baselines.split(",") if args.baselines else every
     (OUT / "scaling").mkdir(parents=True, exist_ok=True)
     earlier = OUT / "scaling.json"  # --baselines re-measures some, keeping the others

@@ -22,11 +22,11 @@ import torch.nn.functional as F
 from torch import nn
 
 from tagbench import data
+from tagbench.evaluation import params
 from tagbench.io import read_json
 from tagbench.models import registry
 from tagbench.models.configs import module_args
 from tagbench.models.neural.vocabulary import Vocabulary
-from tagbench.pipeline import params
 from tagbench.seeding import seed_everything
 
 

@@ -5,8 +5,7 @@ Usage: python stages/behavior.py <baseline>"""
 import sys
 
 from tagbench.errors import exits_cleanly
-from tagbench.evaluation import behavior
-from tagbench.pipeline import params
+from tagbench.evaluation import behavior, params
 
 
 @exits_cleanly

@@ -1,10 +1,10 @@
 """Stage cv: k-fold cross-validation of the baselines in cv.baselines (split.folds = k;
 k = 1 writes a stub and costs nothing)."""
 
+from tagbench import artifacts
 from tagbench.errors import exits_cleanly
-from tagbench.evaluation import cv
+from tagbench.evaluation import cv, params
 from tagbench.io import write_json
-from tagbench.pipeline import artifacts, params
 
 
 @exits_cleanly

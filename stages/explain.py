@@ -6,8 +6,7 @@ Usage: python stages/explain.py <baseline>"""
 import sys
 
 from tagbench.errors import exits_cleanly
-from tagbench.evaluation import explain
-from tagbench.pipeline import params
+from tagbench.evaluation import explain, params
 
 
 @exits_cleanly

@@ -5,10 +5,9 @@ evaluate, behavior and explain stages do.  Usage: python stages/hybrid.py <hybri
 import sys
 
 from tagbench.errors import exits_cleanly
-from tagbench.evaluation import behavior, explain
+from tagbench.evaluation import behavior, explain, params
 from tagbench.evaluation.evaluate import evaluate
 from tagbench.models.hybrid.tagger import assemble
-from tagbench.pipeline import params
 
 
 @exits_cleanly

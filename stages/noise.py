@@ -2,10 +2,10 @@
 split) and noise.split_seeds (other splits). Both empty (the default) writes a stub at no
 cost; `make noise` runs it as an experiment and keeps the result in reports/noise_floor.json."""
 
+from tagbench import artifacts
 from tagbench.errors import exits_cleanly
-from tagbench.evaluation import noise
+from tagbench.evaluation import noise, params
 from tagbench.io import write_json
-from tagbench.pipeline import artifacts, params
 
 
 @exits_cleanly

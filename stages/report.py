@@ -8,14 +8,14 @@ import os
 
 from tqdm import tqdm
 
-from tagbench import data
+from tagbench import artifacts, data, metrics, plots, thresholds
 from tagbench.errors import exits_cleanly
-from tagbench.evaluation import explain, metrics, thresholds
+from tagbench.evaluation import explain, params
 from tagbench.evaluation.behavior import FIELDS as TEST_TYPES
 from tagbench.io import load_array, read_json, write_json, write_text
-from tagbench.pipeline import artifacts, params
+from tagbench.params import every_baseline
 from tagbench.predict import Predictor
-from tagbench.report import cost, markdown, plots, recommend
+from tagbench.report import cost, markdown, recommend
 
 
 def measure(name, tagger, timing, measured, truth, config):
@@ -72,7 +72,7 @@ def choose(rows, val_samples, cv, config):
 @exits_cleanly
 def main():
     p = params.load()
-    names = params.every_baseline(p)
+    names = every_baseline(p)
     evaluations = {name: artifacts.evaluation(name) for name in names}
     truth = artifacts.shared_truth(evaluations)
     predictions = {name: {split: labels for split, (_, _, labels) in splits.items()}

@@ -4,18 +4,17 @@ reports/slices.md and the heatmap reports/slices.png."""
 
 import numpy as np
 
-from tagbench import data
+from tagbench import artifacts, data, plots
 from tagbench.errors import exits_cleanly
-from tagbench.evaluation import slices
+from tagbench.evaluation import params, slices
 from tagbench.io import read_json, write_json, write_text
-from tagbench.pipeline import artifacts, params
-from tagbench.report import plots
+from tagbench.params import every_baseline
 
 
 @exits_cleanly
 def main():
     p = params.load()
-    evaluations = {name: artifacts.evaluation(name) for name in params.every_baseline(p)}
+    evaluations = {name: artifacts.evaluation(name) for name in every_baseline(p)}
     truth = artifacts.shared_truth(evaluations)["test"]
     ids = next(iter(evaluations.values()))[1]["test"][0]
     records = {r["id"]: r for r in read_json(data.PROCESSED)}

@@ -3,10 +3,10 @@ Usage: python stages/threshold.py <baseline>"""
 
 import sys
 
+from tagbench import artifacts, thresholds
 from tagbench.errors import exits_cleanly
-from tagbench.evaluation import thresholds
+from tagbench.evaluation import params
 from tagbench.io import write_json
-from tagbench.pipeline import artifacts, params
 
 
 @exits_cleanly

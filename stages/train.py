@@ -4,8 +4,7 @@ Usage: python stages/train.py <baseline>   (a name in params.yaml's `baselines`)
 import sys
 
 from tagbench.errors import exits_cleanly
-from tagbench.models import training
-from tagbench.pipeline import params
+from tagbench.models import params, training
 
 
 @exits_cleanly

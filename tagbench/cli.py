@@ -6,16 +6,18 @@ import sys
 import textwrap
 from pathlib import Path
 
+from tagbench import artifacts, params
 from tagbench.errors import TagbenchError, exits_cleanly
+from tagbench.evaluation import params as full
 from tagbench.io import read_json, write_json, write_text
-from tagbench.pipeline import artifacts, flags, lockcheck, params
 from tagbench.report import lesson, readme, recommend
+from tagbench.runs import flags, lockcheck
 
 
 def cmd_baselines(args):
     """List every baseline in params.yaml with its test macro F1, latency and size (from the
     tradeoff report), or the command that builds it."""
-    p = params.load()
+    p = full.load()
     names = params.every_baseline(p)
     tradeoffs = recommend.tradeoff_rows()
     recommended = recommend.recommended_baseline(names)
@@ -38,7 +40,7 @@ def cmd_readme(args):
     """Regenerate the README's results table (metrics/baselines/) and the copies of the
     tradeoff report, the noise floor and the data-version comparison (reports/) in the README
     and docs/."""
-    names = params.every_baseline(params.load())
+    names = params.every_baseline(full.load())
     documents = {"README.md": {"results": readme.results_table(names)}}
     for block, (_, _, document) in readme.README_COPIES.items():
         documents.setdefault(document, {})[block] = readme.readme_copy(block)
@@ -62,9 +64,9 @@ def cmd_plots_template(args):
 def cmd_tune(args):
     """Queue a grid for one baseline as DVC experiments, run it, rank it by val macro F1;
     or, spread over machines, run one point of it and rank what the others pushed."""
-    from tagbench.pipeline import tune
+    from tagbench.runs import tune
 
-    if args.baseline not in params.load()["baselines"]:
+    if args.baseline not in full.load()["baselines"]:
         raise TagbenchError(f"unknown baseline {args.baseline!r}")
     grid = tune.default_grid(args.baseline)
     if args.points:  # a CI job matrix: one job per point
@@ -88,10 +90,10 @@ def cmd_tune(args):
 def cmd_compare(args):
     """Every baseline's test macro F1 in two revisions (git revisions, experiments or the
     workspace), the difference with a 95% bootstrap interval, and a verdict against noise."""
-    from tagbench.evaluation import compare
+    from tagbench.runs import compare, revisions
 
     if args.seeds:
-        from tagbench.pipeline import replicate
+        from tagbench.runs import replicate
 
         if args.check:
             raise TagbenchError("--check compares one reproduction with its commit: use it "
@@ -101,7 +103,7 @@ def cmd_compare(args):
     else:
         result = compare.compare(args.a, args.b, resamples=args.resamples)
     if args.comment:
-        stages = compare.rerun(compare.resolve(args.a), compare.resolve(args.b))
+        stages = compare.rerun(revisions.resolve(args.a), revisions.resolve(args.b))
         print(compare.comment(result, stages), end="")
     else:
         print(compare.markdown(result), end="")
@@ -118,7 +120,7 @@ def cmd_compare(args):
 
 def cmd_published(args):
     """Write a run on a public dataset against its published results (reports/<dataset>.md)."""
-    from tagbench.report import published
+    from tagbench.runs import published
 
     write_text(args.out, published.markdown(args.rev, published.load(args.published),
                                             args.resamples))
@@ -128,7 +130,7 @@ def cmd_published(args):
 def cmd_versions(args):
     """Write reports/dataset_versions.md from two runs kept in git (a commit, an experiment
     or the workspace on each data version)."""
-    from tagbench.report import versions
+    from tagbench.runs import versions
 
     a, b = versions.side(args.a, args.resamples, 0), versions.side(args.b, args.resamples, 0)
     change = versions.relabelling(a["dataset"], b["dataset"])
@@ -140,10 +142,11 @@ def cmd_noise_floor(args):
     """Keep a noise run's metrics/noise.json (from an experiment or revision) as the
     committed noise floor: reports/noise_floor.json and .md (`make noise` calls it). A run
     that covered some baselines replaces their rows and keeps the others'."""
-    from tagbench.evaluation import compare, noise
+    from tagbench.evaluation import noise
+    from tagbench.runs import revisions
 
-    commit = compare.resolve(args.rev)
-    text = compare.read_at(commit, artifacts.NOISE)
+    commit = revisions.resolve(args.rev)
+    text = revisions.read_at(commit, artifacts.NOISE)
     result = json.loads(text) if text else {}
     if not result.get("baselines"):
         raise TagbenchError(f"{args.rev} has no noise run in {artifacts.NOISE}: run "
@@ -158,7 +161,7 @@ def cmd_noise_floor(args):
 def cmd_float_drift(args):
     """Rebuild every baseline under other float paths (DVC experiments of HEAD) and keep how
     far each moved as reports/float_drift.json and .md (`make drift` calls it)."""
-    from tagbench.evaluation import float_drift
+    from tagbench.runs import float_drift
 
     float_drift.measure(args.paths or tuple(float_drift.PATHS), args.of)
     print(f"wrote {artifacts.FLOAT_DRIFT} and its .md")
@@ -167,7 +170,7 @@ def cmd_float_drift(args):
 def cmd_float_path(args):
     """Print one float path's environment: `env $(tagbench float-path) dvc repro` rebuilds as
     CI's simulated second machine does."""
-    from tagbench.evaluation import float_drift
+    from tagbench.runs import float_drift
 
     print(float_drift.environment(args.path or float_drift.SECOND_MACHINE))
 
@@ -180,7 +183,7 @@ def cmd_preset(args):
 def cmd_lesson_report(args):
     """Write the lesson reproduction table from the workspace's metrics (run under the
     lesson preset: make reproduce-lesson)."""
-    p = params.load()
+    p = full.load()
     if p["dataset"]["dir"] != "data/raw/v0" or p["split"]["method"] != "lesson":
         raise TagbenchError("the workspace is not a lesson run (dataset.dir=data/raw/v0, "
                             "split.method=lesson): run `make reproduce-lesson`")
@@ -250,7 +253,7 @@ def chosen_tagger(baseline):
     """The named trained baseline, or the report's recommendation."""
     from tagbench.predict import Predictor
 
-    names = params.every_baseline(params.load())
+    names = params.every_baseline(full.load())
     name = baseline or recommend.recommended_baseline(names)
     if name is None:
         raise TagbenchError("no trained baseline: run `dvc repro`")
@@ -291,7 +294,7 @@ def cmd_predict(args):
         for result in tagger.predict(texts, top=args.top):
             print(_format(result, args))
         return
-    fields = params.load()["dataset"]["text"] if args.jsonl else None
+    fields = full.load()["dataset"]["text"] if args.jsonl else None
     texts, numbers, bad = [], [], 0
     for number, raw in enumerate(_read_lines(args.file), 1):
         if not raw.strip():
@@ -416,7 +419,7 @@ def parser():
     drift.add_argument("--of", default="HEAD", help="use the rebuilds of this earlier commit, "
                        "one whose pipeline computes what HEAD's does (default HEAD)")
     command("float-path", cmd_float_path).add_argument(
-        "path", nargs="?", help="one of tagbench/evaluation/float_drift.py's PATHS (default: the "
+        "path", nargs="?", help="one of tagbench/runs/float_drift.py's PATHS (default: the "
         "second machine CI reproduces on)")
     tune = command("tune", cmd_tune)
     tune.add_argument("baseline")

@@ -5,12 +5,11 @@ import json
 
 import numpy as np
 
+from tagbench import artifacts, thresholds
 from tagbench.data import readers, text
 from tagbench.errors import TagbenchError
-from tagbench.evaluation import thresholds
 from tagbench.io import read_json
 from tagbench.models import registry
-from tagbench.pipeline import artifacts
 
 
 class Predictor:

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tagbench import params
 from tagbench.data import preprocess, readers
 from tagbench.models import configs, registry
-from tagbench.pipeline import params
 
 REPO = Path(__file__).resolve().parents[1]
 REPO_PARAMS = yaml.safe_load((REPO / "params.yaml").read_text())  # read once, never changed

@@ -1,12 +1,12 @@
-"""Every path the pipeline writes is named once, in tagbench/pipeline/artifacts.py (and
+"""Every path the pipeline writes is named once, in tagbench/artifacts.py (and
 tagbench/data/__init__.py for the data): dvc.yaml's outs, metrics and plots must be exactly
 those."""
 
 import pytest
 
 from conftest import REPO
-from tagbench import data
-from tagbench.pipeline import artifacts, params
+from tagbench import artifacts, data
+from tagbench.evaluation import params
 
 
 @pytest.fixture(scope="module")

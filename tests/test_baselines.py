@@ -168,8 +168,8 @@ def test_tfidf_artifact_is_the_same_bytes_in_another_process(tmp_path, small):
 def test_save_renames_a_complete_artifact_into_place(tmp_path, monkeypatch):
     import os
 
+    from tagbench import artifacts
     from tagbench.models import registry
-    from tagbench.pipeline import artifacts
 
     monkeypatch.chdir(tmp_path)
     model = RandomTagger(["a", "b"], config_of("random_uniform")).fit([], np.zeros((2, 2)))

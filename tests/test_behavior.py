@@ -7,8 +7,7 @@ import pytest
 from conftest import REPO
 from tagbench.data import readers
 from tagbench.errors import TagbenchError
-from tagbench.evaluation import behavior
-from tagbench.pipeline import params
+from tagbench.evaluation import behavior, params
 
 CLASSES = ["pytorch", "tensorflow", "computer-vision", "image-classification"]
 

@@ -7,10 +7,11 @@ import subprocess
 import numpy as np
 import pytest
 
+from tagbench import artifacts
 from tagbench.errors import TagbenchError
-from tagbench.evaluation import compare, float_drift, noise
-from tagbench.evaluation.compare import UNMEASURED, Rule
-from tagbench.pipeline import artifacts
+from tagbench.evaluation import noise
+from tagbench.runs import compare, float_drift
+from tagbench.runs.compare import UNMEASURED, Rule
 
 CLASSES = ["a", "b", "c"]
 
@@ -42,7 +43,7 @@ def test_each_side_is_read_from_its_own_revision(truth, tmp_path, monkeypatch):
     the same predictions written twice compare as identical."""
     import json
 
-    from tagbench.evaluation import metrics
+    from tagbench import metrics
 
     monkeypatch.chdir(tmp_path)
     worse, better = noisy(truth, 0.2, 1), noisy(truth, 0.05, 2)

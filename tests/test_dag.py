@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from conftest import ENV, REPO, SMOKE_BASELINES, restored, set_params, sh
-from tagbench.evaluation.metrics import overall
-from tagbench.pipeline.artifacts import tag_matrices
+from tagbench.artifacts import tag_matrices
+from tagbench.metrics import overall
 
 pytestmark = pytest.mark.slow
 
@@ -173,8 +173,8 @@ def test_the_recommendation_never_reads_the_test_split(dag):
     """What every evaluate stage wrote of the test split replaced (each test project's true
     tags rotated to another project, and the test metrics made again from them), then the
     report made again: test F1 moves, the choice does not."""
-    from tagbench.evaluation import metrics as scores
-    from tagbench.pipeline import artifacts
+    from tagbench import artifacts
+    from tagbench import metrics as scores
 
     before = json.loads((dag / "metrics" / "tradeoffs.json").read_text())
     with restored(dag):
@@ -243,7 +243,7 @@ def test_a_replicated_compare_runs_only_the_missing_seeds_and_reuses_them(dag):
 
 @pytest.mark.integration
 def test_a_sweep_runs_through_the_queue(dag, monkeypatch):
-    from tagbench.pipeline import tune
+    from tagbench.runs import tune
 
     monkeypatch.chdir(dag)
     for key in ("PATH", "PYTHONPATH", "DVC_NO_ANALYTICS", "HF_HUB_OFFLINE"):

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from tagbench.evaluation import explain, thresholds
+from tagbench import thresholds
+from tagbench.evaluation import explain
 
 
 class LinearTagger:

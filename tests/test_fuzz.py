@@ -14,7 +14,8 @@ from conftest import REPO
 from tagbench import cli
 from tagbench.data import readers
 from tagbench.errors import TagbenchError
-from tagbench.pipeline import params, tune
+from tagbench.evaluation import params
+from tagbench.runs import tune
 
 
 def fuzz(examples):

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tagbench.evaluation import thresholds
+from tagbench import thresholds
 from tagbench.models import configs
 from tagbench.models.hybrid.tagger import UNION, HybridTagger, combine
 

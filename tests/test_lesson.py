@@ -6,7 +6,8 @@ import pytest
 import yaml
 
 from conftest import REPO, run_stage
-from tagbench.pipeline import params
+from tagbench import params
+from tagbench.evaluation import params as full
 from tagbench.report import lesson
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
@@ -17,7 +18,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.integration]
 def lesson_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("lesson")
     preset = yaml.safe_load((REPO / "params.lesson.yaml").read_text())
-    merged = params.merge(params.load(REPO / "params.yaml"), preset)
+    merged = params.merge(full.load(REPO / "params.yaml"), preset)
     (root / "params.yaml").write_text(yaml.safe_dump(merged, sort_keys=False))
     (root / "data").mkdir()
     (root / "data" / "raw").symlink_to(REPO / "data" / "raw")

@@ -1,4 +1,4 @@
-from tagbench.pipeline.lockcheck import stale_stages
+from tagbench.runs.lockcheck import stale_stages
 
 
 def test_missing_upstream_outputs_are_not_stale_but_edits_are():

@@ -2,7 +2,7 @@ import pytest
 
 from conftest import REPO, set_params
 from tagbench.errors import TagbenchError
-from tagbench.pipeline import params
+from tagbench.evaluation import params
 
 
 def test_repo_params_are_valid():

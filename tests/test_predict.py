@@ -15,8 +15,7 @@ import numpy as np
 import pytest
 
 from conftest import REPO
-from tagbench import cli, data
-from tagbench.evaluation import metrics
+from tagbench import cli, data, metrics
 
 TAGBENCH = str(Path(sys.executable).parent / "tagbench")
 

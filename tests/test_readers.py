@@ -11,7 +11,7 @@ from conftest import REPO, run_stage, set_params
 from tagbench import data
 from tagbench.data import preprocess, readers, split
 from tagbench.errors import TagbenchError
-from tagbench.pipeline import flags
+from tagbench.runs import flags
 
 ROWS = [  # id, title, body, labels
     ("a1", "graph nets", "message passing on graphs", ["graphs", "nlp"]),

@@ -6,8 +6,8 @@ import pytest
 
 from conftest import REPO
 from tagbench.errors import TagbenchError
+from tagbench.evaluation import params
 from tagbench.models import configs, registry
-from tagbench.pipeline import params
 
 
 def test_every_registered_baseline_has_a_valid_section_and_is_in_the_pipeline():

@@ -7,10 +7,10 @@ import subprocess
 import numpy as np
 import pytest
 
+from tagbench import params
 from tagbench.errors import TagbenchError
-from tagbench.evaluation import compare
 from tagbench.models import registry
-from tagbench.pipeline import params, replicate
+from tagbench.runs import compare, replicate, revisions
 
 CLASSES = ["a", "b", "c"]
 
@@ -173,10 +173,10 @@ def test_code_changes_are_what_a_stage_reads_and_none_writes(tmp_path, monkeypat
     git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one")
     for path in ("params.yaml", "dvc.lock", "metrics/tags/cnn.json", "docs/x.md"):
         (tmp_path / path).write_text("2\n")
-    assert replicate.code_changes("HEAD", compare.WORKSPACE, files) == []
+    assert replicate.code_changes("HEAD", revisions.WORKSPACE, files) == []
     for path in ("tagbench/a.py", "data/raw/v1/tags.json.dvc"):
         (tmp_path / path).write_text("2\n")
-    assert replicate.code_changes("HEAD", compare.WORKSPACE, files) == [
+    assert replicate.code_changes("HEAD", revisions.WORKSPACE, files) == [
         "data/raw/v1/tags.json.dvc", "tagbench/a.py"]
     assert "uncommitted changes (data/raw/v1/tags.json.dvc, tagbench/a.py)" in \
         replicate.runnable(replicate.Side("HEAD", "HEAD", P), files)
@@ -185,4 +185,4 @@ def test_code_changes_are_what_a_stage_reads_and_none_writes(tmp_path, monkeypat
 @pytest.mark.parametrize("name", ["-x", "--output=/tmp/x", ""])
 def test_a_revision_that_would_read_as_an_option_is_refused(name):
     with pytest.raises(TagbenchError, match="would reach git as an option"):
-        compare.resolve(name)
+        revisions.resolve(name)

@@ -187,7 +187,7 @@ def test_offline_template_inlines_the_vega_scripts(tmp_path):
 
 
 def test_grid_flags_use_dvc_sweep_syntax():
-    from tagbench.pipeline import tune
+    from tagbench.runs import tune
 
     grid = {"cnn.lr": [0.0003, 0.001], "tfidf_rf.class_weight": [None, "balanced"]}
     assert tune.grid_flags(grid) == ["-S", "cnn.lr=0.0003,0.001",
@@ -197,7 +197,7 @@ def test_grid_flags_use_dvc_sweep_syntax():
 def test_a_grid_is_numbered_the_same_on_every_machine(monkeypatch, capsys):
     """What the sweep workflow's matrix runs: point k is the k-th combination, keys in the
     grid's order; a point outside the grid fails before DVC is called."""
-    from tagbench.pipeline import tune
+    from tagbench.runs import tune
 
     grid = {"a.C": [1, 2, 3], "a.n": [1, 2]}
     assert tune.points(grid)[:3] == [{"a.C": 1, "a.n": 1}, {"a.C": 1, "a.n": 2},
@@ -210,7 +210,8 @@ def test_a_grid_is_numbered_the_same_on_every_machine(monkeypatch, capsys):
 
 def test_every_default_grid_passes_the_params_declaration(repo_params, monkeypatch):
     from conftest import REPO
-    from tagbench.pipeline import params, tune
+    from tagbench import params
+    from tagbench.runs import tune
 
     monkeypatch.chdir(REPO)
     grids = params.read_yaml(tune.SWEEPS)
@@ -230,7 +231,7 @@ def test_every_default_grid_passes_the_params_declaration(repo_params, monkeypat
      "p.yaml: result 1: missing field 'source'"),
 ])
 def test_published_results_are_checked(tmp_path, entry, message):
-    from tagbench.report import published
+    from tagbench.runs import published
 
     (tmp_path / "p.yaml").write_text(f"dataset: X\nresults:\n  - {entry}\n")
     with pytest.raises(TagbenchError, match=message):
@@ -239,7 +240,7 @@ def test_published_results_are_checked(tmp_path, entry, message):
 
 def test_the_committed_published_results_load():
     from conftest import REPO
-    from tagbench.report import published
+    from tagbench.runs import published
 
     results = published.load(REPO / "benchmarks/published/goemotions.yaml")["results"]
     assert [(r["metric"], r["value"], r["ours"]) for r in results] == [

@@ -51,7 +51,7 @@ def test_a_slice_the_dataset_cannot_have_is_left_out_and_said(capsys):
 ])
 def test_a_bad_rule_is_one_line_naming_it_before_any_work(repo_params, rules, message):
     """params validation (every stage's first step) refuses it, not the slices stage."""
-    from tagbench.pipeline import params
+    from tagbench.evaluation import params
 
     with pytest.raises(TagbenchError, match=f"params.yaml: {message}"):
         params.validate({**repo_params, "slices": rules})

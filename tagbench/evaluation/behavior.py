@@ -14,10 +14,9 @@ is skipped and counted as such. Every baseline runs through the same Tagger as
 import json
 from pathlib import Path
 
-from tagbench import data
+from tagbench import artifacts, data
 from tagbench.errors import TagbenchError
 from tagbench.io import read_json, write_json
-from tagbench.pipeline import artifacts
 from tagbench.predict import Predictor
 from tagbench.seeding import seed_everything
 

@@ -2,10 +2,8 @@
 to val and test, its metrics, each project's predicted tags (small, in git, for `tagbench
 compare`), its per-class report and precision-recall curves."""
 
-from tagbench.evaluation import metrics, thresholds
+from tagbench import artifacts, metrics, plots, thresholds
 from tagbench.io import read_json, write_json
-from tagbench.pipeline import artifacts
-from tagbench.report import plots
 
 
 def evaluate(name):

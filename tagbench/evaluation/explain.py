@@ -17,12 +17,11 @@ deletion does not explain itself.
 
 import numpy as np
 
-from tagbench import data
-from tagbench.evaluation.thresholds import decide
+from tagbench import artifacts, data
 from tagbench.io import read_json, write_json
-from tagbench.pipeline import artifacts
 from tagbench.predict import Predictor
 from tagbench.seeding import seed_everything
+from tagbench.thresholds import decide
 
 KS = (1, 3, 5)
 SHOWN = 6  # test projects on the explanations page
@@ -124,7 +123,7 @@ def summarise(rows, n_texts, resamples=1000, seed=0):
     drop_random, pairs}} over (text, tag) pairs: the share of tags removed by deleting the
     top-k or k random words (difference: top-k minus random, with a 95% interval that
     resamples the texts) and the mean score drops (in the baseline's own score units)."""
-    from tagbench.evaluation.metrics import interval, resample_counts
+    from tagbench.metrics import interval, resample_counts
 
     counts = resample_counts(n_texts, resamples, seed)
     result = {}

@@ -16,7 +16,7 @@ from tagbench.data import split
 from tagbench.io import read_json
 from tagbench.models import training
 from tagbench.models.hybrid import tagger as hybrid
-from tagbench.pipeline.params import every_baseline
+from tagbench.params import every_baseline
 
 # How rarely a reproduction of an unchanged baseline exceeds its seed floor by chance. CI holds
 # seven baselines that a float path moves to their floor on every run: 1 run in 143 red by

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tagbench import threads
+from tagbench.artifacts import load_meta, model_dir
 from tagbench.errors import TagbenchError
 from tagbench.io import default_mode, write_json
 from tagbench.models import Run, configs
-from tagbench.pipeline.artifacts import load_meta, model_dir
 
 
 @dataclass(frozen=True)

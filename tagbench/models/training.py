@@ -6,11 +6,10 @@ import time
 
 import numpy as np
 
-from tagbench import data
-from tagbench.evaluation import metrics, thresholds
+from tagbench import data, metrics, thresholds
+from tagbench.artifacts import predictions_path, training_log, training_time_path
 from tagbench.io import read_json, save_array, write_json
 from tagbench.models import registry
-from tagbench.pipeline.artifacts import predictions_path, training_log, training_time_path
 from tagbench.seeding import seed_everything
 
 

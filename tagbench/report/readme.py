@@ -4,8 +4,7 @@ lesson's numbers, never typed by hand (`tagbench readme` rewrites them)."""
 import re
 from pathlib import Path
 
-from tagbench.io import read_json
-from tagbench.pipeline.artifacts import (
+from tagbench.artifacts import (
     DATASET_VERSIONS,
     FLOAT_DRIFT,
     GOEMOTIONS_MD,
@@ -15,6 +14,7 @@ from tagbench.pipeline.artifacts import (
     TRADEOFFS_MD,
     metrics_path,
 )
+from tagbench.io import read_json
 from tagbench.report import lesson
 
 

@@ -17,14 +17,12 @@ from pathlib import Path
 
 import numpy as np
 
-from tagbench import data
+from tagbench import artifacts, data, thresholds
+from tagbench.artifacts import model_dir
 from tagbench.data import text as textlib
 from tagbench.errors import TagbenchError
-from tagbench.evaluation import thresholds
 from tagbench.io import load_array, save_array, write_json
 from tagbench.models import Tagger, registry, training
-from tagbench.pipeline import artifacts
-from tagbench.pipeline.artifacts import model_dir
 from tagbench.seeding import seed_everything
 
 UNION = "union"

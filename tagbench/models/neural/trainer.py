@@ -17,6 +17,7 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
+from tagbench import metrics
 from tagbench.errors import TagbenchError
 
 
@@ -146,10 +147,6 @@ class Trainer:
     def fit(self, train, val):
         """Train until the monitored val number (config.monitor: val_loss, or val_f1 at
         the 0.5 cut) stops improving for `patience` epochs; keep the best weights."""
-        from tagbench.evaluation import (
-            metrics,  # scikit-learn: loaded for training, not for predict
-        )
-
         rng = np.random.RandomState(self.seed)
         self.scheduler = make_scheduler(self.optimizer, self.config,
                                         math.ceil(len(train.lengths) / self.config.batch_size))

@@ -80,3 +80,9 @@ def validate(values, schema, prefix="", source=PARAMS_FILE):
             validate(values[key], check, f"{name}.", source)
         else:
             check(name, values[key], source)
+
+
+def validate_sections(values, schema, source=PARAMS_FILE):
+    """validate() of the top-level sections schema names, leaving the others to the layers
+    that read them."""
+    validate({k: v for k, v in values.items() if k in schema}, schema, source=source)

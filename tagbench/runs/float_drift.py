@@ -17,11 +17,11 @@ import subprocess
 
 import yaml
 
+from tagbench import artifacts
 from tagbench.errors import TagbenchError
-from tagbench.evaluation import compare
 from tagbench.io import read_json, write_json, write_text
-from tagbench.pipeline import artifacts
-from tagbench.pipeline.commands import DVC
+from tagbench.runs import revisions
+from tagbench.runs.commands import DVC
 
 # Each verified on this machine kind to change output bits (docs/comparing.md), except
 # one-thread, which changed none of the probed kernels and checks that end to end.
@@ -54,7 +54,7 @@ def rebuild(path, commit, head):
     that commit is reused, and only HEAD can be rebuilt. Returns its name."""
     name = experiment(path, commit)
     try:
-        compare.resolve(name)
+        revisions.resolve(name)
         print(f"{name}: already built, reused", flush=True)
         return name
     except TagbenchError:  # not built yet
@@ -72,14 +72,14 @@ def rebuild(path, commit, head):
 def outcome(commit, name):
     """{baseline: {"predictions": md5 of its val and test scores, "test": test macro F1}}
     of one run, from git alone (dvc.lock and metrics/)."""
-    stages = yaml.safe_load(compare.read_at(commit, "dvc.lock"))["stages"]
+    stages = yaml.safe_load(revisions.read_at(commit, "dvc.lock"))["stages"]
     found = {}
     for stage, entry in stages.items():
         prefix, _, baseline = stage.partition("@")
         if prefix not in ("train", "hybrid"):  # the stages that write a baseline's scores
             continue
         outs = {out["path"]: out["md5"] for out in entry["outs"]}
-        metrics = json.loads(compare.read_at(commit, artifacts.metrics_path(baseline)))
+        metrics = json.loads(revisions.read_at(commit, artifacts.metrics_path(baseline)))
         found[baseline] = {"predictions": outs[str(artifacts.PREDICTIONS / baseline)],
                            "test": metrics["test"]["f1"]}
     if not found:
@@ -107,9 +107,9 @@ def measure(paths=tuple(PATHS), of="HEAD"):
     reports/float_drift.json and .md. of: an earlier commit whose rebuilds to use instead,
     one whose pipeline computes what HEAD's does; its own committed run, built where it was
     built, then counts as one more run (another machine, when it was made on one)."""
-    head, base = compare.resolve("HEAD"), compare.resolve(of)
+    head, base = revisions.resolve("HEAD"), revisions.resolve(of)
     names = {path: rebuild(path, base, head) for path in paths}
-    runs = {path: outcome(compare.resolve(name), name) for path, name in names.items()}
+    runs = {path: outcome(revisions.resolve(name), name) for path, name in names.items()}
     env = {path: PATHS[path] for path in paths}
     if base != head:
         runs[f"{base[:7]} as committed"] = outcome(base, of)

@@ -15,11 +15,11 @@ from a checkout of it, and are found from here afterwards.
 
 from collections import namedtuple
 
+from tagbench import params
 from tagbench.errors import TagbenchError
-from tagbench.evaluation import compare
 from tagbench.models import registry
-from tagbench.pipeline import flags, params, tune
-from tagbench.pipeline.params import every_baseline
+from tagbench.params import every_baseline
+from tagbench.runs import compare, flags, revisions, tune
 
 Side = namedtuple("Side", "label commit params")
 Run = namedtuple("Run", "label commit")  # one seed's run: the side itself or an experiment
@@ -27,8 +27,8 @@ Run = namedtuple("Run", "label commit")  # one seed's run: the side itself or an
 
 def side(label):
     """A side of the comparison: its name, resolved commit (or WORKSPACE) and params."""
-    commit = compare.resolve(label)
-    text = compare.read_at(commit, params.PARAMS_FILE)
+    commit = revisions.resolve(label)
+    text = revisions.read_at(commit, params.PARAMS_FILE)
     if text is None:
         raise TagbenchError(f"{label} has no {params.PARAMS_FILE}")
     return Side(label, commit, params.parse_yaml(text))
@@ -81,7 +81,7 @@ Pipeline = namedtuple("Pipeline", "deps outs")  # paths its stages read, and wri
 def pipeline():
     """What the stages of this dvc.lock read and write: a run's results depend on the files
     they read (code, data pointers) and on params, and differ in what they write."""
-    stages_ = compare.lock_stages(compare.WORKSPACE).values()
+    stages_ = compare.lock_stages(revisions.WORKSPACE).values()
     return Pipeline({d["path"] for s in stages_ for d in s.get("deps", [])},
                     {o["path"] for s in stages_ for o in s.get("outs", [])})
 
@@ -94,15 +94,15 @@ def code_changes(commit, other, files):
     """Paths that differ between a commit and other (a commit, or WORKSPACE: the working
     tree) that a stage reads (files: a Pipeline), dvc.yaml or a data pointer, and that no
     stage writes: what makes two runs of the same params differ. The docs do not."""
-    text = compare.git("diff", "--name-only", "-z", commit,
-                       *([] if other == compare.WORKSPACE else [other])) or ""
+    text = revisions.git("diff", "--name-only", "-z", commit,
+                       *([] if other == revisions.WORKSPACE else [other])) or ""
     return [path for path in text.split("\0") if path and not under(path, files.outs)
             and (path == "dvc.yaml" or path.endswith(".dvc") or under(path, files.deps))]
 
 
 def experiments():
     """Every DVC experiment in git: Run(name, commit)."""
-    refs = compare.git("for-each-ref", "--format=%(objectname) %(refname)", "refs/exps") or ""
+    refs = revisions.git("for-each-ref", "--format=%(objectname) %(refname)", "refs/exps") or ""
     found = []
     for line in refs.splitlines():
         sha, ref = line.split(" ", 1)
@@ -124,7 +124,7 @@ class Finder:
     def state(self, run):
         """(params, dvc.lock's stages) at the run's commit."""
         if run.commit not in self.read:
-            text = compare.read_at(run.commit, params.PARAMS_FILE)
+            text = revisions.read_at(run.commit, params.PARAMS_FILE)
             self.read[run.commit] = (params.parse_yaml(text) if text else None,
                                      compare.lock_stages(run.commit))
         return self.read[run.commit]
@@ -172,11 +172,11 @@ def set_flags(wanted, base):
 
 def runnable(s, files):
     """Why the workspace cannot queue this side's runs, or None when it can."""
-    dirty = code_changes("HEAD", compare.WORKSPACE, files)
+    dirty = code_changes("HEAD", revisions.WORKSPACE, files)
     if dirty:
         return (f"the workspace has uncommitted changes ({', '.join(dirty[:3])}) that every "
                 f"queued experiment would carry: commit or stash them")
-    if s.commit != compare.WORKSPACE:
+    if s.commit != revisions.WORKSPACE:
         differs = code_changes(s.commit, "HEAD", files)
         if differs:
             return (f"{s.label}'s code differs from HEAD's ({', '.join(differs[:3])}): run its "

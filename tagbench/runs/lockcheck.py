@@ -3,7 +3,7 @@
 import json
 import subprocess
 
-from tagbench.pipeline.commands import DVC
+from tagbench.runs.commands import DVC
 
 
 def stale_stages(status):

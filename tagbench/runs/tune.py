@@ -10,10 +10,12 @@ import sys
 import time
 from pathlib import Path
 
+from tagbench import params
+from tagbench.artifacts import metrics_path
 from tagbench.errors import TagbenchError
-from tagbench.pipeline import flags, params
-from tagbench.pipeline.artifacts import metrics_path
-from tagbench.pipeline.commands import DVC
+from tagbench.evaluation import params as full
+from tagbench.runs import flags
+from tagbench.runs.commands import DVC
 
 SWEEPS = Path("sweeps.yaml")
 
@@ -34,7 +36,7 @@ def check_grid(grid, base):
             for part in reversed(key.split(".")):
                 override = {part: override}
             try:
-                params.validate(params.merge(base, override))
+                full.validate(params.merge(base, override))
             except TagbenchError as e:
                 raise TagbenchError(f"{SWEEPS}: {e}") from None
 
@@ -43,7 +45,7 @@ def default_grid(name):
     grids = params.read_yaml(SWEEPS)
     if name not in grids:
         raise TagbenchError(f"{SWEEPS}: no grid for {name!r}; known: {', '.join(grids)}")
-    check_grid(grids[name], params.load())
+    check_grid(grids[name], full.load())
     return grids[name]
 
 
@@ -59,7 +61,7 @@ def point_name(name, number):
 
 def checked_remote(remote):
     """A git remote's name or URL, refused before DVC sees it when it would read as an
-    option (as compare.resolve refuses a revision)."""
+    option (as revisions.resolve refuses a revision)."""
     if not remote or remote.startswith("-"):
         raise TagbenchError(f"{remote!r} is not a git remote: a name starting with '-' (or "
                             f"empty) would reach DVC as an option")

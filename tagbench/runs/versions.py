@@ -6,11 +6,10 @@ intervals are unpaired."""
 
 import json
 
-from tagbench import data
+from tagbench import artifacts, data, metrics, params
+from tagbench.checks import PARAMS_FILE
 from tagbench.data import readers
-from tagbench.evaluation import compare, metrics
-from tagbench.pipeline import artifacts, params
-from tagbench.pipeline.checks import PARAMS_FILE
+from tagbench.runs import compare, revisions
 
 
 def relabelling(old, new):
@@ -33,8 +32,8 @@ def relabelling(old, new):
 def side(rev, resamples, seed):
     """One run: its data stats, its test classes with their support, and per baseline test
     macro F1 with a 95% interval (every baseline on the same resamples) and per-class F1."""
-    commit = compare.resolve(rev)
-    p = params.parse_yaml(compare.read_at(commit, PARAMS_FILE))
+    commit = revisions.resolve(rev)
+    p = params.parse_yaml(revisions.read_at(commit, PARAMS_FILE))
     ran = {*p.get("baselines", []), *p.get("hybrids", {})}  # not another run's leftover files
     files = {n: tags for n, tags in compare.tag_files(rev, commit).items() if n in ran}
     classes = next(iter(files.values()))["classes"]  # one split and class list per run
@@ -44,10 +43,10 @@ def side(rev, resamples, seed):
     samples = metrics.bootstrap_macro_f1(truth, predicted, resamples, seed)
     baselines = {name: {
         "f1": metrics.overall(truth, y_pred)["f1"], "interval": metrics.interval(samples[name]),
-        "val_f1": json.loads(compare.read_at(commit, artifacts.metrics_path(name)))["val"]["f1"],
+        "val_f1": json.loads(revisions.read_at(commit, artifacts.metrics_path(name)))["val"]["f1"],
         "per_class": dict(zip(classes, metrics.per_class_f1(truth, y_pred)))}
         for name, y_pred in predicted.items()}
-    return {"rev": rev, "data": json.loads(compare.read_at(commit, artifacts.DATA_STATS)),
+    return {"rev": rev, "data": json.loads(revisions.read_at(commit, artifacts.DATA_STATS)),
             "dataset": p["dataset"],
             "support": dict(zip(classes, truth.sum(axis=0).tolist())), "baselines": baselines}
 

@@ -4,8 +4,9 @@ preset` prints and what `tagbench tune` queues."""
 import json
 import re
 
+from tagbench import params
 from tagbench.errors import TagbenchError
-from tagbench.pipeline import params
+from tagbench.evaluation import params as full
 
 
 def set_flag(key, values):
@@ -18,9 +19,9 @@ def set_flag(key, values):
 
 def set_flags(preset_path):
     """`dvc exp run` arguments (-S key=value ...) that apply a params preset file."""
-    preset, current = params.read_yaml(preset_path) or {}, params.load()
+    preset, current = params.read_yaml(preset_path) or {}, full.load()
     try:
-        params.validate(params.merge(current, preset))
+        full.validate(params.merge(current, preset))
     except TagbenchError as e:
         raise TagbenchError(f"{preset_path}: {e}") from None
     return [flag for key, value in params.flatten(preset, like=current).items()

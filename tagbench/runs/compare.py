@@ -6,75 +6,31 @@ Both sides are read from git alone (metrics/tags/<baseline>.json: each test proj
 and predicted tags), so nothing needs the DVC cache. When both sides evaluated the same
 projects on the same classes the bootstrap is paired (the same resamples of projects for
 both); otherwise it says so and compares independent resamples over the classes both share.
-With several runs a side (model seeds: `--seeds`, whose runs tagbench/pipeline/replicate.py
+With several runs a side (model seeds: `--seeds`, whose runs tagbench/runs/replicate.py
 finds or queues), replicated_baseline compares their means.
 """
 
 import json
-import subprocess
 from collections import namedtuple
 from pathlib import Path
 
 import numpy as np
 from scipy.stats import t as student_t
 
+from tagbench import artifacts, metrics, params
 from tagbench.errors import TagbenchError
-from tagbench.evaluation import float_drift, metrics, noise
+from tagbench.evaluation import noise
+from tagbench.evaluation import params as full
 from tagbench.io import read_json
-from tagbench.pipeline import artifacts, params
+from tagbench.runs import float_drift, revisions
 
-WORKSPACE = "workspace"
 LOCK = "dvc.lock"
 COMMENT_MARKER = "<!-- tagbench compare -->"
 
 
-ABSENT = ("does not exist", "exists on disk, but not in", "not a tree object",
-          "Not a valid object name")
-
-
-def git(*args):
-    """git's output; None when what it was asked for is not there (a revision, or a path at a
-    revision); any other failure is one line with git's own message."""
-    result = subprocess.run(["git", *args], capture_output=True, text=True)
-    if result.returncode == 0:
-        return result.stdout
-    lines = result.stderr.strip().splitlines()
-    if not lines or any(absent in lines[-1] for absent in ABSENT):
-        return None
-    raise TagbenchError(f"git {args[0]} failed: {lines[-1]}")
-
-
-def resolve(rev):
-    """A commit id for a git revision or a DVC experiment name; WORKSPACE stays itself. A
-    name starting with "-" is refused before git sees it: it would read as an option."""
-    if rev == WORKSPACE:
-        return rev
-    if not rev or rev.startswith("-"):
-        raise TagbenchError(f"{rev!r} is not a revision: a name starting with '-' (or empty) "
-                            f"would reach git as an option")
-    commit = git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
-    if commit:
-        return commit.strip()
-    for line in (git("for-each-ref", "--format=%(objectname) %(refname)", "refs/exps") or
-                 "").splitlines():
-        sha, ref = line.split(" ", 1)
-        if ref.rsplit("/", 1)[-1] == rev:
-            return sha
-    raise TagbenchError(f"unknown revision or experiment {rev!r}: name a git revision "
-                        f"(`git log --oneline`), an experiment (`dvc exp show`) or "
-                        f"{WORKSPACE!r}")
-
-
-def read_at(commit, path):
-    """A file's text at a resolved revision (None when it is not there)."""
-    if commit == WORKSPACE:
-        return Path(path).read_text(encoding="utf-8") if Path(path).exists() else None
-    return git("show", f"{commit}:{Path(path).as_posix()}")
-
-
 def lock_stages(commit):
     """dvc.lock's stage entries at a resolved revision ({} when it has none)."""
-    text = read_at(commit, LOCK)
+    text = revisions.read_at(commit, LOCK)
     return (params.parse_yaml(text) or {}).get("stages", {}) if text else {}
 
 
@@ -95,7 +51,7 @@ def comment(result, stages):
 
 def read_tags(commit, name):
     """One baseline's metrics/tags/<baseline>.json at a resolved revision."""
-    text = read_at(commit, artifacts.tags_path(name))
+    text = revisions.read_at(commit, artifacts.tags_path(name))
     if text is None:
         raise TagbenchError(f"{commit}: no {artifacts.tags_path(name)}")
     return json.loads(text)
@@ -103,10 +59,10 @@ def read_tags(commit, name):
 
 def tag_files(rev, commit):
     """{baseline: parsed metrics/tags/<baseline>.json} at a resolved revision."""
-    if commit == WORKSPACE:
+    if commit == revisions.WORKSPACE:
         names = [p.name for p in sorted(artifacts.TAGS.glob("*.json"))]
     else:
-        names = (git("ls-tree", "--name-only", f"{commit}:{artifacts.TAGS.as_posix()}") or
+        names = (revisions.git("ls-tree", "--name-only", f"{commit}:{artifacts.TAGS.as_posix()}") or
                  "").split()
     found = {Path(n).stem: read_tags(commit, Path(n).stem) for n in names if n.endswith(".json")}
     if not found:
@@ -138,7 +94,7 @@ def rules(noise_path=artifacts.NOISE_FLOOR, drift_path=artifacts.FLOAT_DRIFT, hy
     member's: its rules are exact, so its scores move only where the member's do; one with a
     float-path floor but no seed floor of its own takes its member's seed floor."""
     if hybrids is None:
-        hybrids = params.load()["hybrids"] if Path(params.PARAMS_FILE).exists() else {}
+        hybrids = full.load()["hybrids"] if Path(params.PARAMS_FILE).exists() else {}
     seed, drift = seed_floors(noise_path), float_drift.floors(drift_path)
     seed_source = {name: "seed" for name in seed}
     for name, section in hybrids.items():
@@ -277,8 +233,8 @@ def compare(rev_a, rev_b, resamples=1000, seed=0, by_name=None):
     """{"note", "rows": [{baseline, a, b, difference, low, high, rule, verdict}]}, sorted by
     baseline (rule: the Rule it is held to, from `rules()` unless by_name gives them);
     baselines on one side only are listed as such."""
-    a_files = tag_files(rev_a, resolve(rev_a))
-    b_files = tag_files(rev_b, resolve(rev_b))
+    a_files = tag_files(rev_a, revisions.resolve(rev_a))
+    b_files = tag_files(rev_b, revisions.resolve(rev_b))
     by_name = rules() if by_name is None else by_name
     rows = []
     for name in sorted(set(a_files) | set(b_files)):

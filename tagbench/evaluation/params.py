@@ -1,0 +1,44 @@
+"""Every param: the models' (tagbench/models/params.py, with the data's), then what the
+evaluation and report stages read (threshold, slices, cv, noise, report), and no key beyond
+them. The whole file's check: what `tagbench` commands and the evaluate stages run."""
+
+from tagbench import checks, params
+from tagbench.checks import (
+    BOOL,
+    LIST,
+    LIST_OR_NULL,
+    PARAMS_FILE,
+    POSITIVE,
+    Choice,
+    Int,
+    Num,
+)
+from tagbench.data import params as data_params
+from tagbench.evaluation import slice_rules
+from tagbench.models import params as model_params
+from tagbench.models import registry
+
+SCHEMA = {
+    "cv": {"baselines": LIST},
+    "noise": {"seeds": LIST, "split_seeds": LIST, "baselines": LIST_OR_NULL},
+    "slices": slice_rules.check_rules,
+    "threshold": {"method": Choice("global", "per_class", "fixed"), "min_support": Int(1),
+                  "at_least_one": BOOL},
+    "report": {"max_latency_ms": POSITIVE, "max_size_mb": POSITIVE, "resamples": Int(100),
+               "alpha": Num(0, 1, open_low=True, open_high=True), "min_behavior_pass": Num(0, 1),
+               "min_faithfulness": Num(-1, 1)},
+}
+EVERY = {**data_params.SCHEMA, **model_params.SCHEMA, **SCHEMA}
+
+
+def validate(p):
+    """Raise TagbenchError for the first unknown key, missing key, bad value or unknown
+    baseline anywhere in params.yaml."""
+    checks.validate(p, EVERY)
+    model_params.validate(p)
+    model_params.check_names(p, "cv.baselines", registry.BASELINES)
+    model_params.check_names(p, "noise.baselines", [*registry.BASELINES, *p["hybrids"]])
+
+
+def load(path=PARAMS_FILE):
+    return params.load(validate, path)
