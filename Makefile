@@ -89,10 +89,12 @@ compare: install
 	$(DVC) exp show --md --only-changed --drop 'Created|State|Executor'
 
 # The seed floor: every baseline (or BASELINES=[a,b], whose rows alone are replaced) retrained
-# under 5 model seeds (MODEL_SEEDS=[1,...,10] for more) and 3 split seeds, as one DVC experiment
-# in a temporary copy (25 minutes on 2 cores); kept in git as reports/noise_floor.json and .md,
-# which `tagbench compare` reads.
-BASELINES ?= null
+# under 5 model seeds (MODEL_SEEDS=[1,...,10] for more) and 3 split seeds, one noise@ stage
+# per baseline, as one DVC experiment in a temporary copy; kept in git as
+# reports/noise_floor.json and .md, which `tagbench compare` reads. A hybrid's floor is its
+# learned member's.
+BASELINES ?= [$(shell $(BIN)/python -c "from tagbench.core.params import read_yaml; \
+	print(','.join(read_yaml('params.yaml')['baselines']))")]
 MODEL_SEEDS ?= [1,2,3,4,5]
 noise: pull
 	name=noise-$$(date +%Y%m%d-%H%M%S) && \

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from tagbench.artifacts import TRADEOFFS
+from tagbench.data.artifacts import TRADEOFFS
 
 RUNS = 3
 TEXT = "Transfer learning with BERT for self-supervised learning"

@@ -25,12 +25,13 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from tagbench import data, params
-from tagbench.artifacts import SCALING_MD
+from tagbench import data
+from tagbench.core import params
+from tagbench.core.io import read_json, write_json, write_text
+from tagbench.core.seeding import seed_everything
+from tagbench.data.artifacts import SCALING_MD
 from tagbench.evaluation import params as full
-from tagbench.io import read_json, write_json, write_text
 from tagbench.models import training
-from tagbench.seeding import seed_everything
 
 SIZES = [1_400, 5_000, 10_000, 20_000, 43_410]
 PRESET = "params.goemotions.yaml"

@@ -22,12 +22,12 @@ import torch.nn.functional as F
 from torch import nn
 
 from tagbench import data
+from tagbench.core.io import read_json
+from tagbench.core.seeding import seed_everything
 from tagbench.evaluation import params
-from tagbench.io import read_json
 from tagbench.models import registry
 from tagbench.models.configs import module_args
 from tagbench.models.neural.vocabulary import Vocabulary
-from tagbench.seeding import seed_everything
 
 
 class LessonCNN(nn.Module):

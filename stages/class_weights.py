@@ -1,10 +1,10 @@
 """Stage class_weights: per-class loss weights from the train split."""
 
 from tagbench import data
+from tagbench.core.errors import exits_cleanly
+from tagbench.core.io import write_json
 from tagbench.data import params
 from tagbench.data.weights import class_weights
-from tagbench.errors import exits_cleanly
-from tagbench.io import write_json
 
 
 @exits_cleanly

@@ -1,12 +1,11 @@
 """Stage hybrid: one hybrid of params.yaml's `hybrids`, built on its members' trained
-artifacts and stored scores (nothing retrained), then everything a baseline's threshold,
-evaluate, behavior and explain stages do.  Usage: python stages/hybrid.py <hybrid>"""
+artifacts and stored scores (nothing retrained, its threshold chosen on val), then all that
+a baseline's evaluate stage measures.  Usage: python stages/hybrid.py <hybrid>"""
 
 import sys
 
-from tagbench.errors import exits_cleanly
-from tagbench.evaluation import behavior, explain, params
-from tagbench.evaluation.evaluate import evaluate
+from tagbench.core.errors import exits_cleanly
+from tagbench.evaluation import evaluate, params
 from tagbench.models.hybrid.tagger import assemble
 
 
@@ -14,9 +13,7 @@ from tagbench.models.hybrid.tagger import assemble
 def main(name):
     p = params.load()
     assemble(name, p)
-    evaluate(name)
-    behavior.write(name, p)
-    explain.write(name, p)
+    evaluate.assess(name, p)
 
 
 if __name__ == "__main__":

@@ -1,17 +1,21 @@
-"""Stage noise: every baseline in noise.baselines retrained under each of noise.seeds (same
-split) and noise.split_seeds (other splits). Both empty (the default) writes a stub at no
-cost; `make noise` runs it as an experiment and keeps the result in reports/noise_floor.json."""
+"""Stage noise: one baseline of noise.baselines retrained under each of noise.seeds (same
+split) and noise.split_seeds (other splits). noise.baselines is empty by default, so the
+stage is not in the DAG; `make noise` runs it as an experiment and keeps the result in
+reports/noise_floor.json. Usage: python stages/noise.py <baseline>"""
 
-from tagbench import artifacts
-from tagbench.errors import exits_cleanly
-from tagbench.evaluation import noise, params
-from tagbench.io import write_json
+import sys
+
+from tagbench.core.errors import exits_cleanly
+from tagbench.core.io import write_json
+from tagbench.data import artifacts
+from tagbench.evaluation import params
+from tagbench.studies import noise
 
 
 @exits_cleanly
-def main():
-    write_json(artifacts.NOISE, noise.noise_floor(params.load()))
+def main(name):
+    write_json(artifacts.noise_path(name), noise.noise_floor(name, params.load()))
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1])

@@ -1,10 +1,10 @@
 """Stage preprocess: the dataset params.yaml describes → cleaned texts, filtered labels, the
 class list, the vocabulary the rule-based baselines match and every label the data knows."""
 
-from tagbench import artifacts, data
-from tagbench.data import params, preprocess, readers
-from tagbench.errors import exits_cleanly
-from tagbench.io import write_json
+from tagbench import data
+from tagbench.core.errors import exits_cleanly
+from tagbench.core.io import write_json
+from tagbench.data import artifacts, params, preprocess, readers
 
 
 @exits_cleanly

@@ -6,35 +6,31 @@ restyling a figure never retrains a model)."""
 
 import os
 
-from tqdm import tqdm
-
-from tagbench import artifacts, data, metrics, plots, thresholds
-from tagbench.errors import exits_cleanly
-from tagbench.evaluation import explain, params
+from tagbench import data
+from tagbench.core import metrics, plots, thresholds
+from tagbench.core.errors import exits_cleanly
+from tagbench.core.io import load_array, read_json, write_json, write_text
+from tagbench.core.params import every_baseline
+from tagbench.data import artifacts
+from tagbench.evaluation import cost, explain, params
 from tagbench.evaluation.behavior import FIELDS as TEST_TYPES
-from tagbench.io import load_array, read_json, write_json, write_text
-from tagbench.params import every_baseline
-from tagbench.predict import Predictor
-from tagbench.report import cost, markdown, recommend
+from tagbench.report import markdown, recommend
 
 
-def measure(name, tagger, timing, measured, truth, config):
-    """One baseline's report row (what evaluate@<name> measured, plus latency and throughput
-    (timing), size and parameters of the trained model) and its threshold study."""
+def measure(name, costs, measured, truth, config):
+    """One baseline's report row (what evaluate@<name> measured: its metrics and cost, the
+    latter rescaled to one machine speed) and its threshold study."""
     meta = artifacts.load_meta(name)
-    latency_ms, throughput = timing
-    parts = cost.parts(tagger)  # a hybrid's size and training time are its members' too
+    spent = costs[name]
+    parts = spent["parts"]  # a hybrid's size and training time are its members' too
     row = {"name": name, **{f"test_{k}": v for k, v in measured["test"].items()},
            "val_f1": measured["val"]["f1"],
-           "latency_ms": latency_ms, "throughput": throughput,
-           "size_mb": sum(cost.folder_mb(artifacts.model_dir(n)) for n in parts),
-           "parameters": int(tagger.model.num_parameters()),
+           **{k: spent[k] for k in ("latency_ms", "throughput", "size_mb", "parameters")},
            "train_rows": meta["train_rows"],
            "train_seconds": sum(read_json(artifacts.training_time_path(n))["train_seconds"]
                                 for n in parts if artifacts.training_time_path(n).exists())}
-    if len(parts) > 1:  # a hybrid: how val combined its members
-        row["hybrid"] = {"members": parts[1:], "how": tagger.model.how,
-                         "val_f1": tagger.model.val_f1}
+    if "hybrid" in spent:
+        row["hybrid"] = spent["hybrid"]
     row["behavior_pass"] = read_json(artifacts.behavior_path(name))["pass_rate"]
     kinds = read_json(artifacts.behavior_kinds_path(name))
     row["behavior"] = {test: kinds[test]["pass_rate"] for test in TEST_TYPES}
@@ -77,18 +73,15 @@ def main():
     truth = artifacts.shared_truth(evaluations)
     predictions = {name: {split: labels for split, (_, _, labels) in splits.items()}
                    for name, (_, splits) in evaluations.items()}
-    # latency times the whole predict path on val: the recommendation reads it, so not test
-    taggers = {name: Predictor(name) for name in tqdm(names, desc="load", disable=None)}
-    timings = cost.latencies(taggers, data.load_split("val").texts)
+    costs = cost.load(names)  # each timed on val by its evaluate stage, rescaled
     rows, studies = [], {}
     for name in names:
-        row, studies[name] = measure(name, taggers[name], timings[name], evaluations[name][0],
-                                     truth, p["threshold"])
+        row, studies[name] = measure(name, costs, evaluations[name][0], truth, p["threshold"])
         rows.append(row)
     val_samples = add_intervals(rows, truth, predictions, p)
     rows.sort(key=lambda r: -r["val_f1"])
     front = recommend.pareto_front(rows)
-    cv = read_json(artifacts.CV)
+    cv = artifacts.cross_validation(p["cv"]["baselines"], p["split"]["folds"])
     choice = choose(rows, val_samples, cv, p["report"])
     context = {**read_json(artifacts.DATA_STATS), "seed": p["seed"],
                "test_size": len(truth["test"]), "val_size": len(truth["val"]),

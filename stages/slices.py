@@ -4,11 +4,13 @@ reports/slices.md and the heatmap reports/slices.png."""
 
 import numpy as np
 
-from tagbench import artifacts, data, plots
-from tagbench.errors import exits_cleanly
+from tagbench import data
+from tagbench.core import plots
+from tagbench.core.errors import exits_cleanly
+from tagbench.core.io import read_json, write_json, write_text
+from tagbench.core.params import every_baseline
+from tagbench.data import artifacts
 from tagbench.evaluation import params, slices
-from tagbench.io import read_json, write_json, write_text
-from tagbench.params import every_baseline
 
 
 @exits_cleanly

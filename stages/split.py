@@ -1,9 +1,9 @@
 """Stage split: iterative multi-label stratified train/val/test ids."""
 
-from tagbench import artifacts, data
-from tagbench.data import params, split
-from tagbench.errors import exits_cleanly
-from tagbench.io import read_json, write_json
+from tagbench import data
+from tagbench.core.errors import exits_cleanly
+from tagbench.core.io import read_json, write_json
+from tagbench.data import artifacts, params, split
 
 
 @exits_cleanly

@@ -3,9 +3,9 @@
 from tqdm import tqdm
 
 from tagbench import data
+from tagbench.core.errors import exits_cleanly
+from tagbench.core.io import read_json, write_json
 from tagbench.data import text
-from tagbench.errors import exits_cleanly
-from tagbench.io import read_json, write_json
 
 
 @exits_cleanly

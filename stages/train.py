@@ -3,7 +3,7 @@ Usage: python stages/train.py <baseline>   (a name in params.yaml's `baselines`)
 
 import sys
 
-from tagbench.errors import exits_cleanly
+from tagbench.core.errors import exits_cleanly
 from tagbench.models import params, training
 
 

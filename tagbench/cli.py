@@ -6,10 +6,11 @@ import sys
 import textwrap
 from pathlib import Path
 
-from tagbench import artifacts, params
-from tagbench.errors import TagbenchError, exits_cleanly
+from tagbench.core import params
+from tagbench.core.errors import TagbenchError, exits_cleanly
+from tagbench.core.io import read_json, write_json, write_text
+from tagbench.data import artifacts
 from tagbench.evaluation import params as full
-from tagbench.io import read_json, write_json, write_text
 from tagbench.report import lesson, readme, recommend
 from tagbench.runs import flags, lockcheck
 
@@ -142,15 +143,17 @@ def cmd_noise_floor(args):
     """Keep a noise run's metrics/noise.json (from an experiment or revision) as the
     committed noise floor: reports/noise_floor.json and .md (`make noise` calls it). A run
     that covered some baselines replaces their rows and keeps the others'."""
-    from tagbench.evaluation import noise
     from tagbench.runs import revisions
+    from tagbench.studies import noise
 
     commit = revisions.resolve(args.rev)
-    text = revisions.read_at(commit, artifacts.NOISE)
-    result = json.loads(text) if text else {}
-    if not result.get("baselines"):
-        raise TagbenchError(f"{args.rev} has no noise run in {artifacts.NOISE}: run "
+    ran = (params.parse_yaml(revisions.read_at(commit, "params.yaml") or "{}") or {}).get(
+        "noise", {}).get("baselines") or []
+    texts = [revisions.read_at(commit, artifacts.noise_path(name)) for name in ran]
+    if not ran or None in texts:
+        raise TagbenchError(f"{args.rev} has no noise run in {artifacts.NOISE}/: run "
                             f"`make noise`")
+    result = noise.combined(json.loads(text) for text in texts)
     kept = read_json(artifacts.NOISE_FLOOR) if artifacts.NOISE_FLOOR.exists() else None
     result = noise.merge(kept, result, f"{args.rev} ({commit[:10]})")
     write_json(artifacts.NOISE_FLOOR, result)
@@ -177,7 +180,20 @@ def cmd_float_path(args):
 
 def cmd_preset(args):
     """Print the `dvc exp run -S ...` flags that apply a params preset file."""
-    print(" ".join(flags.set_flags(args.path)))
+    printed(*flags.set_flags(args.path))
+
+
+def cmd_only(args):
+    """Print the `dvc exp run -S ...` flags that narrow a run to the baselines named (their
+    hybrids too, when both members are in): `dvc exp run $(tagbench only a b c)`."""
+    printed(*flags.only(args.names, full.load()))
+
+
+def printed(flagged, notes):
+    """Flags on stdout for `$(...)`, a line per note on stderr."""
+    for note in notes:
+        print(note, file=sys.stderr)
+    print(" ".join(flagged))
 
 
 def cmd_lesson_report(args):
@@ -381,6 +397,7 @@ def parser():
     explain.add_argument("--words", type=positive_int, default=5, help="words shown per tag")
     explain.add_argument("--json", action="store_true", help="one JSON object per text")
     command("baselines", cmd_baselines)
+    command("only", cmd_only).add_argument("names", nargs="+", metavar="baseline")
     compare = command("compare", cmd_compare)
     compare.add_argument("a", nargs="?", default="HEAD",
                          help="git revision, experiment name or 'workspace' (default HEAD)")

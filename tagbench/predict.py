@@ -5,10 +5,10 @@ import json
 
 import numpy as np
 
-from tagbench import artifacts, thresholds
-from tagbench.data import readers, text
-from tagbench.errors import TagbenchError
-from tagbench.io import read_json
+from tagbench.core import thresholds
+from tagbench.core.errors import TagbenchError
+from tagbench.core.io import read_json
+from tagbench.data import artifacts, readers, text
 from tagbench.models import registry
 
 
@@ -20,7 +20,7 @@ class Predictor:
         self.model, self.meta = registry.load(name)
         path = artifacts.threshold_path(name)
         if not path.exists():
-            raise TagbenchError(f"{path} is missing: run `dvc repro threshold@{name}`")
+            raise TagbenchError(f"{path} is missing: run `dvc repro evaluate@{name}`")
         self.threshold = read_json(path)
         self.classes = self.meta["classes"]
         if list(self.model.classes) != self.classes:
@@ -29,7 +29,7 @@ class Predictor:
         cut = self.threshold["threshold"]
         if isinstance(cut, list) and len(cut) != len(self.classes):
             raise TagbenchError(f"{path}: {len(cut)} thresholds for {len(self.classes)} "
-                                f"classes (another run's): run `dvc repro threshold@{name}`")
+                                f"classes (another run's): run `dvc repro evaluate@{name}`")
 
     def prepare(self, raw_texts):
         """Clean (and stem, when the baseline reads stemmed text) exactly as the pipeline did."""

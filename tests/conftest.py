@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tagbench import params
+from tagbench.core import params
 from tagbench.data import preprocess, readers
 from tagbench.models import configs, registry
 

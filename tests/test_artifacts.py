@@ -1,11 +1,12 @@
-"""Every path the pipeline writes is named once, in tagbench/artifacts.py (and
+"""Every path the pipeline writes is named once, in tagbench/data/artifacts.py (and
 tagbench/data/__init__.py for the data): dvc.yaml's outs, metrics and plots must be exactly
 those."""
 
 import pytest
 
 from conftest import REPO
-from tagbench import artifacts, data
+from tagbench import data
+from tagbench.data import artifacts
 from tagbench.evaluation import params
 
 
@@ -22,10 +23,9 @@ def baseline_paths(name):
             artifacts.training_time_path(name),
             artifacts.metrics_path(name), artifacts.tags_path(name),
             artifacts.pr_path(name, "val"), artifacts.pr_path(name, "test"),
-            artifacts.per_class_path(name), artifacts.pr_figure_path(name),
+            artifacts.report_dir(name), artifacts.cost_path(name),
             artifacts.behavior_path(name), artifacts.behavior_kinds_path(name),
-            artifacts.behavior_failures_path(name), artifacts.faithfulness_path(name),
-            artifacts.explanations_path(name)}
+            artifacts.faithfulness_path(name), artifacts.explanations_path(name)}
 
 
 @pytest.mark.slow  # DVC takes 3 s to import and read dvc.yaml
@@ -48,10 +48,12 @@ def test_dvc_yaml_declares_exactly_the_paths_artifacts_names(outs):
         - {f(name) for f in trained}} | {str(p) for p in (
         data.PROCESSED, data.STEMMED, data.CLASSES, data.VOCABULARY, data.LABELS, data.SPLITS,
         data.CLASS_WEIGHTS, artifacts.DATA_STATS, artifacts.SPLIT_STATS,
-        artifacts.SPLIT_DISTRIBUTION, artifacts.CV, artifacts.NOISE, artifacts.TRADEOFFS,
+        artifacts.SPLIT_DISTRIBUTION, artifacts.TRADEOFFS,
         artifacts.TRADEOFFS_MD, artifacts.TRADEOFFS_PNG, artifacts.PER_CLASS_PNG,
         artifacts.PR_PNG, artifacts.SLICES, artifacts.SLICES_MD, artifacts.SLICES_PNG,
-        artifacts.EXPLANATIONS_HTML, artifacts.CURVES_PNG)}
+        artifacts.EXPLANATIONS_HTML, artifacts.CURVES_PNG)} | {
+        str(path) for name in p["cv"]["baselines"] for path in [artifacts.cv_path(name)]} | {
+        str(path) for name in p["noise"]["baselines"] for path in [artifacts.noise_path(name)]}
     outs = {path for stage in outs.values() for path, _ in stage}
     assert outs - expected == set(), "dvc.yaml writes paths artifacts.py does not name"
     assert expected - outs == set(), "artifacts.py names paths no stage of dvc.yaml writes"
@@ -66,4 +68,6 @@ def test_dvc_metrics_are_the_headline_alone(dvc_index):
     declared = {str(out.def_path) for s in dvc_index for out in s.outs if out.metric}
     assert declared == {str(path) for path in (
         *map(artifacts.metrics_path, names), *map(artifacts.behavior_path, names),
-        artifacts.DATA_STATS, artifacts.SPLIT_STATS, artifacts.CV, artifacts.NOISE)}
+        artifacts.DATA_STATS, artifacts.SPLIT_STATS,
+        *map(artifacts.cv_path, p["cv"]["baselines"]),
+        *map(artifacts.noise_path, p["noise"]["baselines"]))}

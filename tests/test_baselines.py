@@ -168,7 +168,7 @@ def test_tfidf_artifact_is_the_same_bytes_in_another_process(tmp_path, small):
 def test_save_renames_a_complete_artifact_into_place(tmp_path, monkeypatch):
     import os
 
-    from tagbench import artifacts
+    from tagbench.data import artifacts
     from tagbench.models import registry
 
     monkeypatch.chdir(tmp_path)
@@ -197,7 +197,7 @@ def test_save_renames_a_complete_artifact_into_place(tmp_path, monkeypatch):
 def test_an_unknown_tfidf_classifier_is_refused_not_replaced():
     from dataclasses import dataclass, fields
 
-    from tagbench.errors import TagbenchError
+    from tagbench.core.errors import TagbenchError
     from tagbench.models.configs import SvmConfig
     from tagbench.models.tfidf.tagger import classifier
 

@@ -5,8 +5,8 @@ import json
 import pytest
 
 from conftest import REPO
+from tagbench.core.errors import TagbenchError
 from tagbench.data import readers
-from tagbench.errors import TagbenchError
 from tagbench.evaluation import behavior, params
 
 CLASSES = ["pytorch", "tensorflow", "computer-vision", "image-classification"]

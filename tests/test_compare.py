@@ -7,11 +7,11 @@ import subprocess
 import numpy as np
 import pytest
 
-from tagbench import artifacts
-from tagbench.errors import TagbenchError
-from tagbench.evaluation import noise
+from tagbench.core.errors import TagbenchError
+from tagbench.data import artifacts
 from tagbench.runs import compare, float_drift
 from tagbench.runs.compare import UNMEASURED, Rule
+from tagbench.studies import noise
 
 CLASSES = ["a", "b", "c"]
 
@@ -43,7 +43,7 @@ def test_each_side_is_read_from_its_own_revision(truth, tmp_path, monkeypatch):
     the same predictions written twice compare as identical."""
     import json
 
-    from tagbench import metrics
+    from tagbench.core import metrics
 
     monkeypatch.chdir(tmp_path)
     worse, better = noisy(truth, 0.2, 1), noisy(truth, 0.05, 2)

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 import yaml
 
-from conftest import ENV, REPO, SMOKE_BASELINES, restored, set_params, sh
-from tagbench.artifacts import tag_matrices
-from tagbench.metrics import overall
+from conftest import ENV, REPO, restored, set_params, sh
+from tagbench.core.metrics import overall
+from tagbench.data.artifacts import tag_matrices
 
 pytestmark = pytest.mark.slow
 
@@ -116,32 +116,32 @@ def stages_rerun_by(dag, *flags):
     with restored(dag):
         sh(dag, "dvc", "exp", "run", *flags)
         after = lock_entries(dag)
-        written = {p.stem: json.loads(p.read_text()) for p in (dag / "metrics").glob("*.json")}
-    return {stage for stage in before if before[stage] != after[stage]}, written
+        written = {str(p.relative_to(dag / "metrics").with_suffix("")): json.loads(p.read_text())
+                   for p in (dag / "metrics").glob("**/*.json")}
+    return {stage for stage in after if before.get(stage) != after[stage]}, written
 
 
 @pytest.mark.integration  # experiments and forced retraining: minutes each
 def test_exp_run_reruns_only_what_its_params_touch(dag):
     """One experiment changes a baseline's C, turns on 3-fold cv over two baselines and a
-    two-seed noise floor of a baseline and a hybrid: only their stages re-run, the svm's
-    hybrid among them and no other hybrid."""
+    two-seed noise floor of two baselines: only their stages run, the svm's hybrid among
+    them and no other hybrid."""
     changed, written = stages_rerun_by(
         dag, "-S", "tfidf_svm.C=0.5", "-S", "split.folds=3",
         "-S", "cv.baselines=[rule_based_stemmed,tfidf_svm]", "-S", "noise.seeds=[1,2]",
-        "-S", "noise.split_seeds=[3]", "-S", "noise.baselines=[random_uniform,hybrid_logreg]")
-    assert changed == {f"{stage}@tfidf_svm" for stage in ("train", "threshold", "evaluate",
-                                                          "behavior", "explain")} | {
-        "hybrid@hybrid_svm", "slices", "cv", "noise", "report"}  # not hybrid@hybrid_logreg
-    cv = written["cv"]
-    assert cv["folds"] == 3 and set(cv["baselines"]) == {"rule_based_stemmed", "tfidf_svm"}
-    for row in cv["baselines"].values():  # three folds, each scored on its own projects
+        "-S", "noise.split_seeds=[3]", "-S", "noise.baselines=[random_uniform,tfidf_logreg]")
+    assert changed == {"train@tfidf_svm", "evaluate@tfidf_svm", "hybrid@hybrid_svm", "slices",
+                       "cv@rule_based_stemmed", "cv@tfidf_svm", "noise@random_uniform",
+                       "noise@tfidf_logreg", "report"}  # not hybrid@hybrid_logreg
+    cv = {name: written[f"cv/{name}"] for name in ("rule_based_stemmed", "tfidf_svm")}
+    for row in cv.values():  # three folds, each scored on its own projects
         assert len(set(row["val_f1_folds"])) == 3
         assert row["val_f1_mean"] == pytest.approx(np.mean(row["val_f1_folds"]), abs=1e-6)
-    assert cv["baselines"]["tfidf_svm"]["val_f1_mean"] > 0.2
+        assert row["folds"] == 3
+    assert cv["tfidf_svm"]["val_f1_mean"] > 0.2
     assert written["tradeoffs"]["recommendation"]["by"] == "folds"  # chosen on the folds
-    noise = written["noise"]["baselines"]
-    assert set(noise) == {"random_uniform", "hybrid_logreg"}  # a hybrid: its members retrained
-    logreg = noise["hybrid_logreg"]["seed"]
+    noise = {n: written[f"noise/{n}"]["baselines"][n] for n in ("random_uniform", "tfidf_logreg")}
+    logreg = noise["tfidf_logreg"]["seed"]
     assert [r["seed"] for r in logreg["runs"]] == [1, 2]
     assert logreg["test"]["min"] <= logreg["test"]["mean"] <= logreg["test"]["max"]
     assert noise["random_uniform"]["split_seed"]["runs"][0]["split_seed"] == 3
@@ -152,7 +152,7 @@ def test_the_comment_lists_the_stages_dvc_reruns_for_a_one_baseline_change(dag):
     """A pull request changing tfidf_svm.C: the stages `dvc repro` runs or restores from the
     run-cache (DVC decides each as it goes; `--dry` lists only those whose own deps changed)
     are the ones the CI comment lists (their dvc.lock entries changed): the svm's chain, its
-    hybrid, what reads every baseline, and cv and noise, which read all of params.yaml."""
+    hybrid and what reads every baseline."""
     import re
 
     with restored(dag):
@@ -162,10 +162,8 @@ def test_the_comment_lists_the_stages_dvc_reruns_for_a_one_baseline_change(dag):
         ran = sorted(re.findall(r"(?:Running stage|Stage) '([^']+)'(?::| is cached)", log))
         comment = sh(dag, "tagbench", "compare", "HEAD", "workspace", "--comment").stdout
     listed = re.findall(r"`([^`]+)`", comment.splitlines()[1])
-    assert listed == ran == sorted(
-        [f"{stage}@tfidf_svm" for stage in ("train", "threshold", "evaluate", "behavior",
-                                            "explain")]
-        + ["hybrid@hybrid_svm", "slices", "report", "cv", "noise"])
+    assert listed == ran == sorted(["train@tfidf_svm", "evaluate@tfidf_svm", "hybrid@hybrid_svm",
+                                    "slices", "report"])
     assert "| tfidf_svm |" in comment
 
 
@@ -173,8 +171,8 @@ def test_the_recommendation_never_reads_the_test_split(dag):
     """What every evaluate stage wrote of the test split replaced (each test project's true
     tags rotated to another project, and the test metrics made again from them), then the
     report made again: test F1 moves, the choice does not."""
-    from tagbench import artifacts
-    from tagbench import metrics as scores
+    from tagbench.core import metrics as scores
+    from tagbench.data import artifacts
 
     before = json.loads((dag / "metrics" / "tradeoffs.json").read_text())
     with restored(dag):
@@ -282,16 +280,17 @@ def test_exp_run_on_v2(dag):
 @pytest.mark.integration
 def test_the_whole_dag_on_another_dataset_with_its_own_split(dag, tmp_path):
     """GoEmotions (TSV, label ids, its own split, no vocabulary, no behavioural cases) from its
-    preset, on a sample, through every stage; then its report against the published numbers.
-    (Narrowing `baselines` would leave the other baselines' tag files of the v1 run in the
-    experiment's metrics/, which the published report reads.)"""
+    preset, on a sample, narrowed to the baselines the assertions read (`tagbench only`, as
+    a user narrows it); then its report against the published numbers, which reads only the
+    run's own baselines."""
     flags = sh(dag, "tagbench", "preset", "params.goemotions.yaml").stdout.split()
-    every = yaml.safe_load((REPO / "params.yaml").read_text())["baselines"]  # not the smoke's
+    named = ["rule_based_unstemmed", "rule_based_stemmed", "tfidf_logreg", "tfidf_knn",
+             "transformer"]
     with restored(dag):
-        sh(dag, "dvc", "exp", "run", "-n", "goemotions-sample", *flags, "-S", "data.sample=3000",
-           "-S", "tfidf_knn.max_train_rows=1000",  # and back to the smoke's few epochs:
-           "-S", "cnn.num_epochs=2", "-S", "rnn.num_epochs=2", "-S", "transformer.num_epochs=1",
-           *[f"-S+baselines.{n}={f}" for n, f in every.items() if n not in SMOKE_BASELINES])
+        only = sh(dag, "tagbench", "only", *named).stdout.split()
+        sh(dag, "dvc", "exp", "run", "-n", "goemotions-sample", *flags, *only,
+           "-S", "data.sample=3000", "-S", "tfidf_knn.max_train_rows=1000",
+           "-S", "transformer.num_epochs=1")  # the smoke's few epochs
         stats = json.loads((dag / "metrics" / "data.json").read_text())
         assert stats["version"] == "goemotions" and stats["classes"] > 20
         splits = json.loads((dag / "data" / "splits.json").read_text())
@@ -319,7 +318,7 @@ def test_stale_lock_fails_check(dag):
         result = sh(dag, "tagbench", "check-lock", check=False)
     assert result.returncode == 2
     assert "train@tfidf_svm" in result.stderr and "run `dvc repro`" in result.stderr
-    assert "threshold@" not in result.stderr  # only the stage whose params changed
+    assert "evaluate@" not in result.stderr  # only the stage whose params changed
 
 
 CHEAP_OUTPUTS = ["data/processed/*.json", "data/splits.json", "data/class_weights.json",
@@ -382,3 +381,64 @@ def test_interrupted_training_loses_nothing(dag):
         assert (dag / "dvc.lock").read_text() == lock
     sh(dag, "dvc", "repro")
     assert "changed" not in sh(dag, "dvc", "status").stdout
+
+
+def test_your_own_csv_on_three_named_baselines(dag, tmp_path):
+    """A CSV with its own column names, ';'-delimited labels and no vocabulary, described in a
+    preset that names three baselines: only their stages, their two hybrids (both members
+    in), slices and the report run; the report covers just them; predict answers with its
+    choice."""
+    import csv
+    import re
+
+    rows = json.loads((REPO / "data" / "raw" / "v1" / "projects.json").read_text())[:300]
+    folder = dag / "data" / "raw" / "mine"
+    folder.mkdir()
+    with open(folder / "projects.csv", "w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["uid", "headline", "body", "when", "labels"])
+        out.writerows([r["id"], r["title"], r["description"], r["created_on"],
+                       ";".join(r["tags"])] for r in rows)
+    (dag / "params.mine.yaml").write_text(
+        "dataset: {dir: data/raw/mine, files: projects.csv, format: csv, id: uid,\n"
+        "          text: [headline, body], labels: labels, label_format: delimited,\n"
+        "          label_sep: ';', vocabulary: null, date: when, behavior: null}\n"
+        "data: {sample: 0, min_tag_freq: 10}\n"
+        "baselines: [rule_based_stemmed, tfidf_logreg, tfidf_svm]\n")
+    named = {"rule_based_stemmed", "tfidf_logreg", "tfidf_svm", "hybrid_svm", "hybrid_logreg"}
+    with restored(dag):
+        flags = sh(dag, "tagbench", "preset", "params.mine.yaml").stdout.split()
+        log = sh(dag, "dvc", "exp", "run", "-n", "mine", *flags).stdout
+        ran = set(re.findall(r"Running stage '([^']+)'", log))
+        assert ran == {"preprocess", "stem", "split", "class_weights", "slices", "report",
+                       *(f"{stage}@{n}" for n in named - {"hybrid_svm", "hybrid_logreg"}
+                         for stage in ("train", "evaluate")),
+                       "hybrid@hybrid_svm", "hybrid@hybrid_logreg"}
+        tradeoffs = json.loads((dag / "metrics" / "tradeoffs.json").read_text())
+        assert {r["name"] for r in tradeoffs["baselines"]} == named
+        text = "a transformer for sentence classification with pytorch"
+        chosen = sh(dag, "tagbench", "predict", text).stdout
+        assert tradeoffs["recommended"] in named and chosen == sh(
+            dag, "tagbench", "predict", "--baseline", tradeoffs["recommended"], text).stdout
+
+
+def test_adding_a_baseline_runs_its_stages_slices_and_the_report_alone(dag):
+    """A baseline added in params.yaml alone (a char n-gram SVM, built like tfidf_svm): its
+    train and evaluate stages, slices and the report run, nothing else; it is in the report."""
+    import re
+
+    section = yaml.safe_load((dag / "params.yaml").read_text())["tfidf_svm"]
+    char = {**section, "like": "tfidf_svm",
+            "vectorizer": {**section["vectorizer"], "analyzer": "char_wb", "ngram_min": 2,
+                           "ngram_max": 4}}
+    with restored(dag):
+        tree = yaml.safe_load((dag / "params.yaml").read_text())
+        tree["baselines"]["tfidf_svm_char"] = "tfidf"
+        tree["tfidf_svm_char"] = char
+        (dag / "params.yaml").write_text(yaml.safe_dump(tree, sort_keys=False))
+        log = sh(dag, "dvc", "repro").stdout
+        ran = set(re.findall(r"Running stage '([^']+)'", log))
+        assert ran == {"train@tfidf_svm_char", "evaluate@tfidf_svm_char", "slices", "report"}
+        rows = json.loads((dag / "metrics" / "tradeoffs.json").read_text())["baselines"]
+        assert "tfidf_svm_char" in {r["name"] for r in rows}
+        assert sh(dag, "tagbench", "check-lock").returncode == 0

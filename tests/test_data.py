@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from tagbench import data
+from tagbench.core.errors import TagbenchError
 from tagbench.data import preprocess, readers
-from tagbench.errors import TagbenchError
 
 VOCAB = {"nlp": {"aliases": [], "parents": []}, "cv": {"aliases": [], "parents": []},
          "python": {"aliases": [], "parents": []}, "rare": {"aliases": [], "parents": []}}

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tagbench import thresholds
+from tagbench.core import thresholds
 from tagbench.evaluation import explain
 
 

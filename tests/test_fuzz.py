@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from conftest import REPO
 from tagbench import cli
+from tagbench.core.errors import TagbenchError
 from tagbench.data import readers
-from tagbench.errors import TagbenchError
 from tagbench.evaluation import params
 from tagbench.runs import tune
 

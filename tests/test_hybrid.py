@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tagbench import thresholds
+from tagbench.core import thresholds
 from tagbench.models import configs
 from tagbench.models.hybrid.tagger import UNION, HybridTagger, combine
 
@@ -64,7 +64,7 @@ def test_a_tie_keeps_the_union():
 
 @pytest.mark.parametrize("field, value", [("model", 3), ("boosts", 0.5)])
 def test_a_hybrid_section_of_the_wrong_type_names_its_key(field, value):
-    from tagbench.errors import TagbenchError
+    from tagbench.core.errors import TagbenchError
 
     section = {"model": "tfidf_svm", "rules": "rule_based_stemmed", "boosts": [0.5]}
     with pytest.raises(TagbenchError, match=f"hybrids.h.{field} = "):

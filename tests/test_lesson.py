@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from conftest import REPO, run_stage
-from tagbench import params
+from tagbench.core import params
 from tagbench.evaluation import params as full
 from tagbench.report import lesson
 

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import f1_score, precision_score, recall_score
 
-from tagbench import metrics, thresholds
+from tagbench.core import metrics, thresholds
 
 
 def test_overall_against_sklearn_with_a_class_without_positives():

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from tagbench.errors import TagbenchError
+from tagbench.core.errors import TagbenchError
 from tagbench.models import Run
 from tagbench.models.configs import CNNConfig, RNNConfig
 from tagbench.models.neural.sequence import CNN, RNN, SequenceTagger, drop_tokens

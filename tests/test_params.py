@@ -1,7 +1,8 @@
 import pytest
+import yaml
 
 from conftest import REPO, set_params
-from tagbench.errors import TagbenchError
+from tagbench.core.errors import TagbenchError
 from tagbench.evaluation import params
 
 
@@ -32,7 +33,7 @@ def test_repo_params_are_valid():
     ("baselines", ["cnn"], "baselines = ['cnn'] must be a mapping of baseline -> family"),
     ("baselines", {}, "baselines is empty"),
     ("noise.baselines", ["bert"], "noise.baselines names an unknown baseline 'bert'"),
-    ("noise.baselines", "cnn", "noise.baselines = 'cnn' must be a list or null"),
+    ("noise.baselines", "cnn", "noise.baselines = 'cnn' must be a list"),
     ("text.lower", "yes", "text.lower = 'yes' must be true or false"),
     ("split.method", "random", "split.method = 'random' must be one of"),
     ("hybrids", {"cnn": {"model": "cnn", "rules": "rule_based_stemmed", "boosts": []}},
@@ -73,18 +74,18 @@ def test_values_written_by_dvc_exp_run_are_numbers(tmp_path):
     assert params.load(tmp_path / "params.yaml")["transformer"]["lr"] == 5e-05
 
 
-def test_a_noise_run_covers_every_baseline_unless_narrowed(workdir):
-    from tagbench.evaluation import noise
-
+def test_noise_and_cv_name_baselines_and_are_off_by_default(workdir):
+    """Each names its baselines (one stage each, on its own section): none by default, so
+    `dvc repro` has no cv@ or noise@ stage; a hybrid has no noise stage (its member's floor)."""
     p = params.load()
-    assert p["noise"]["baselines"] is None
-    assert noise.baselines(p) == [*p["baselines"], *p["hybrids"]]  # hybrids are baselines too
-    assert "embed_logreg" in noise.baselines(p)
-    assert noise.baselines({**p, "noise": {**p["noise"], "baselines": ["cnn"]}}) == ["cnn"]
+    assert p["noise"]["baselines"] == [] and p["cv"]["baselines"] == []
+    with pytest.raises(TagbenchError, match="noise.baselines names an unknown baseline "
+                                            "'hybrid_svm'"):
+        params.validate({**p, "noise": {**p["noise"], "baselines": ["hybrid_svm"]}})
 
 
 def test_a_narrowed_noise_run_replaces_only_its_rows():
-    from tagbench.evaluation import noise
+    from tagbench.studies import noise
 
     row = {"seed": None, "split_seed": None, "seconds": 1.0}
     kept = {"source": "old (1)", "seeds": [1], "split_seeds": [], "baselines": {
@@ -101,3 +102,60 @@ def test_a_narrowed_noise_run_replaces_only_its_rows():
     table = noise.markdown({**merged, "baselines": {"cnn": seeded}})
     assert "| cnn | 5 | 0.600 ± 0.000 [0.600, 0.600] | 0.610 ± 0.016 [0.590, 0.630] | 0.193 |" \
         in table  # 8.61 * sqrt(2) * 0.0158: two runs' 99.9% bound
+
+
+def test_only_narrows_a_run_to_the_baselines_named():
+    """DVC's -S merges a mapping and replaces a list: `baselines` and `hybrids` are deleted and
+    added anew, with the hybrids whose members are both in; the others are said."""
+    from tagbench.runs import flags
+
+    p = yaml.safe_load((REPO / "params.yaml").read_text())
+    given, notes = flags.only(["rule_based_stemmed", "tfidf_svm"], p)
+    assert given == ["-S", "~baselines", "-S",
+                     "+baselines={rule_based_stemmed:simple,tfidf_svm:tfidf}", "-S", "~hybrids",
+                     "-S", "+hybrids={hybrid_svm:{model:tfidf_svm,rules:rule_based_stemmed,"
+                     "boosts:[0.1,0.25,0.5]}}"]
+    assert notes == ["hybrid_logreg left out: its member tfidf_logreg is not in this run",
+                     "hybrid_transformer left out: its member transformer is not in this run"]
+    given, _ = flags.only(["hybrid_svm"], p)  # a hybrid named brings its members
+    assert "+baselines={rule_based_stemmed:simple,tfidf_svm:tfidf}" in given
+    with pytest.raises(TagbenchError, match="unknown baseline 'svm'; known: random_uniform"):
+        flags.only(["svm"], p)
+
+
+def test_a_preset_can_name_its_baselines(tmp_path, workdir):
+    from tagbench.runs import flags
+
+    (workdir / "mine.yaml").write_text("data: {min_tag_freq: 10}\n"
+                                       "baselines: [rule_based_stemmed, tfidf_logreg]\n")
+    given, notes = flags.set_flags(workdir / "mine.yaml")
+    assert given[:2] == ["-S", "data.min_tag_freq=10"] and "~baselines" in given
+    assert "+hybrids={hybrid_logreg:{model:tfidf_logreg,rules:rule_based_stemmed," \
+           "boosts:[0.1,0.25,0.5]}}" in given and len(notes) == 2
+
+
+def test_a_baseline_added_in_params_alone_is_built_like_a_registered_one():
+    """A section with `like: tfidf_svm` and every value of tfidf_svm's declaration is a new
+    baseline, checked as tfidf_svm's section is; a name with no such section is refused."""
+    from tagbench.models import registry
+
+    p = yaml.safe_load((REPO / "params.yaml").read_text())
+    char = {**p["tfidf_svm"], "like": "tfidf_svm",
+            "vectorizer": {**p["tfidf_svm"]["vectorizer"], "analyzer": "char_wb"}}
+    added = {**p, "baselines": {**p["baselines"], "tfidf_svm_char": "tfidf"},
+             "tfidf_svm_char": char}
+    params.validate(added)
+    assert registry.kind("tfidf_svm_char", added) == "tfidf_svm"
+    assert registry.config("tfidf_svm_char", added).vectorizer.analyzer == "char_wb"
+    model = registry.build("tfidf_svm_char", added, ["a", "b"])
+    assert registry.implementation(model) == registry.get("tfidf_svm").implementation
+    with pytest.raises(TagbenchError, match="tfidf_svm_char.C = -1.0 is out of range"):
+        params.validate({**added, "tfidf_svm_char": {**char, "C": -1.0}})
+    with pytest.raises(TagbenchError, match="unknown param 'tfidf_svm_char.alpha'"):
+        params.validate({**added, "tfidf_svm_char": {**char, "alpha": 1.0}})
+    with pytest.raises(TagbenchError, match="baselines.tfidf_svm_char = 'neural': tfidf_svm_char "
+                                            "is built by tagbench/models/tfidf/"):
+        params.validate({**added, "baselines": {**added["baselines"], "tfidf_svm_char": "neural"}})
+    with pytest.raises(TagbenchError, match=r"unknown baseline 'svm2'.*\(or add one: a section "
+                                            r"svm2: \{like: <a known one>"):
+        params.validate({**p, "baselines": {**p["baselines"], "svm2": "tfidf"}})

@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 
 from conftest import REPO
-from tagbench import cli, data, metrics
+from tagbench import cli, data
+from tagbench.core import metrics
 
 TAGBENCH = str(Path(sys.executable).parent / "tagbench")
 
@@ -147,7 +148,7 @@ def test_a_hybrid_says_which_member_gave_each_tag(dag):
 def test_a_hybrid_refuses_a_member_retrained_since(dag, tmp_path, monkeypatch):
     import shutil
 
-    from tagbench.errors import TagbenchError
+    from tagbench.core.errors import TagbenchError
     from tagbench.predict import Predictor
 
     for name in ("hybrid_svm", "tfidf_svm", "rule_based_stemmed"):
@@ -212,7 +213,7 @@ def test_artifacts_from_another_class_list_are_refused(dag, tmp_path):
                                      "at_least_one": False}))
     result = tagbench(copy, "predict", "--baseline", "tfidf_svm", "graph neural networks")
     assert result.returncode == 2
-    assert "3 thresholds for" in result.stderr.decode() and "dvc repro threshold@tfidf_svm" \
+    assert "3 thresholds for" in result.stderr.decode() and "dvc repro evaluate@tfidf_svm" \
         in result.stderr.decode()
     meta = copy / "models" / "tfidf_svm" / "model" / "meta.json"
     record = json.loads(meta.read_text())

@@ -9,8 +9,8 @@ import yaml
 
 from conftest import REPO, run_stage, set_params
 from tagbench import data
+from tagbench.core.errors import TagbenchError
 from tagbench.data import preprocess, readers, split
-from tagbench.errors import TagbenchError
 from tagbench.runs import flags
 
 ROWS = [  # id, title, body, labels
@@ -208,7 +208,8 @@ def test_a_missing_file_says_how_to_get_it(tmp_path):
 
 def test_a_preset_for_another_dataset_validates_and_keeps_mappings_whole():
     """params.goemotions.yaml: the given split's mapping travels as one -S value."""
-    given = flags.set_flags(REPO / "params.goemotions.yaml")
+    given, notes = flags.set_flags(REPO / "params.goemotions.yaml")
+    assert notes == []
     assert "dataset.files={train:train.tsv,val:dev.tsv,test:test.tsv}" in given
     assert "dataset.columns=[text,labels,id]" in given
     assert all(" " not in flag for flag in given)  # `dvc exp run $(tagbench preset ...)`

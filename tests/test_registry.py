@@ -5,7 +5,7 @@ import dataclasses
 import pytest
 
 from conftest import REPO
-from tagbench.errors import TagbenchError
+from tagbench.core.errors import TagbenchError
 from tagbench.evaluation import params
 from tagbench.models import configs, registry
 

@@ -7,8 +7,8 @@ import subprocess
 import numpy as np
 import pytest
 
-from tagbench import params
-from tagbench.errors import TagbenchError
+from tagbench.core import params
+from tagbench.core.errors import TagbenchError
 from tagbench.models import registry
 from tagbench.runs import compare, replicate, revisions
 
@@ -125,7 +125,7 @@ def test_only_baselines_a_seed_moves_are_replicated():
 def test_changed_baselines_are_those_whose_lock_entries_differ(monkeypatch):
     entry = {"deps": [{"path": "x", "md5": "1"}]}
     locks = {"A": {f"{s}@{n}": entry for n in ("cnn", "tfidf_svm", "rule_based_stemmed")
-                   for s in ("train", "threshold", "evaluate")} | {"hybrid@hybrid_cnn": entry}}
+                   for s in ("train", "evaluate")} | {"hybrid@hybrid_cnn": entry}}
     locks["B"] = {**locks["A"], "train@cnn": {"deps": [{"path": "x", "md5": "2"}]},
                   "hybrid@hybrid_cnn": {"deps": [{"path": "y", "md5": "3"}]}}
     monkeypatch.setattr(compare, "lock_stages", lambda commit: locks[commit])

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tagbench.errors import TagbenchError
+from tagbench.core.errors import TagbenchError
 from tagbench.report import markdown, recommend
 
 
@@ -77,20 +77,35 @@ def test_latencies_within_ten_percent_are_one_speed_and_size_decides():
     assert recommend.cheapest([row("svm", 0.7, 9.4, 0.87), row("fast", 0.7, 7.5, 5.0)]) == "fast"
 
 
-def test_a_slow_spell_is_left_out_of_the_latency(monkeypatch):
-    """Rounds time every baseline in turn; a round slowed by other work is not the one kept."""
-    from tagbench.report import cost
+def test_a_slow_spell_is_left_out_of_the_latency():
+    """Each baseline keeps its least round: a round slowed by other work is not the one kept."""
+    from tagbench.evaluation import cost
 
-    calls = []
+    class Slow:
+        calls = 0
 
-    def fake(tagger, texts, batch_size):
-        calls.append(tagger)
-        return (16.0 if len(calls) <= 2 else 9.0), 100.0  # the first round is slow
+        def predict(self, texts):
+            Slow.calls += 1
+            if Slow.calls <= 12:  # the warm-up and the first round's single texts
+                sum(range(200_000))
 
-    monkeypatch.setattr(cost, "timed", fake)
-    timings = cost.latencies({"svm": "svm", "hybrid": "hybrid"}, ["a", "b"])
-    assert timings == {"svm": (9.0, 100.0), "hybrid": (9.0, 100.0)}
-    assert calls == ["svm", "hybrid"] * cost.ROUNDS  # interleaved, not one after another
+    single, rate = cost.timed(Slow(), ["a"] * 10, batch_size=5)
+    assert single < 1.0 and rate > 0
+
+
+def test_latencies_taken_at_different_speeds_are_rescaled_to_one():
+    """A baseline timed while the machine ran twice as slow (its reference workload took twice
+    as long) is brought back to the others' speed."""
+    from tagbench.evaluation import cost
+
+    costs = {"a": {"latency_ms": 10.0, "throughput": 100.0, "reference_ms": 2.0},
+             "b": {"latency_ms": 20.0, "throughput": 50.0, "reference_ms": 4.0},
+             "c": {"latency_ms": 5.0, "throughput": 200.0, "reference_ms": 2.0}}
+    scaled = cost.rescaled(costs)
+    assert scaled["b"]["latency_ms"] == pytest.approx(10.0)
+    assert scaled["b"]["throughput"] == pytest.approx(100.0)
+    assert scaled["a"]["latency_ms"] == pytest.approx(10.0)
+    assert cost.reference_ms(repeats=3) > 0
 
 
 def test_holm_multiplies_the_ith_smallest_p_by_m_minus_i_plus_1_never_decreasing():
@@ -210,7 +225,7 @@ def test_a_grid_is_numbered_the_same_on_every_machine(monkeypatch, capsys):
 
 def test_every_default_grid_passes_the_params_declaration(repo_params, monkeypatch):
     from conftest import REPO
-    from tagbench import params
+    from tagbench.core import params
     from tagbench.runs import tune
 
     monkeypatch.chdir(REPO)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tagbench.errors import TagbenchError
+from tagbench.core.errors import TagbenchError
 from tagbench.evaluation import slices
 
 VOCABULARY = {"computer-vision": {"aliases": ["vision"], "parents": []},

@@ -60,14 +60,14 @@ def test_kfold_is_disjoint_complete_and_stratified(v1_processed):
 
 
 def test_cv_mean_is_the_mean_of_the_folds(monkeypatch):
-    from tagbench.evaluation import cv
+    from tagbench.studies import cv
 
     scores = iter([0.5, 0.7, 0.6])
     monkeypatch.setattr(cv, "folds", lambda p: [["a"], ["b"], ["c"]])
     monkeypatch.setattr(cv.training, "train_and_score",
                         lambda name, p, train, held_out: {"val": next(scores)})
-    result = cv.cross_validate({"split": {"folds": 3}, "cv": {"baselines": ["x"]}})
-    row = result["baselines"]["x"]
+    row = cv.cross_validate("x", {"split": {"folds": 3}})
+    assert row["folds"] == 3
     assert row["val_f1_folds"] == [0.5, 0.7, 0.6] and row["val_f1_mean"] == np.mean([.5, .7, .6])
     assert row["val_f1_std"] == np.std([0.5, 0.7, 0.6], ddof=1)
-    assert cv.cross_validate({"split": {"folds": 1}}) == {"folds": 1}
+    assert cv.cross_validate("x", {"split": {"folds": 1}}) == {"folds": 1}

@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from tagbench import threads
+from tagbench.core import threads
 
 
 def fake_proc(tmp_path, *cmdlines):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from tagbench.errors import TagbenchError
+from tagbench.core.errors import TagbenchError
 from tagbench.models import Run
 from tagbench.models.configs import TransformerConfig
 from tagbench.models.neural.encoder import resolve

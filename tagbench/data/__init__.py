@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tagbench.io import read_json
+from tagbench.core.io import read_json
 
 PROCESSED = Path("data/processed/projects.json")
 STEMMED = Path("data/processed/projects_stemmed.json")

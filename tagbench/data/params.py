@@ -1,8 +1,8 @@
 """The params the data stages read: seed, threads, dataset, data, text, split and
-class_weights (tagbench/params.py)."""
+class_weights (tagbench/core/params.py)."""
 
-from tagbench import params
-from tagbench.checks import (
+from tagbench.core import params
+from tagbench.core.checks import (
     BOOL,
     LIST,
     PARAMS_FILE,
@@ -14,8 +14,8 @@ from tagbench.checks import (
     Num,
     validate_sections,
 )
+from tagbench.core.errors import TagbenchError
 from tagbench.data import SPLIT_NAMES
-from tagbench.errors import TagbenchError
 
 SCHEMA = {
     "seed": Int(0),

@@ -5,8 +5,8 @@ from collections import Counter
 
 import numpy as np
 
+from tagbench.core.errors import TagbenchError
 from tagbench.data import text as textlib
-from tagbench.errors import TagbenchError
 
 
 def filter_tags(rows, vocabulary, exclude, min_freq):

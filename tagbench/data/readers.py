@@ -9,9 +9,9 @@ import csv
 import json
 from pathlib import Path
 
+from tagbench.core.errors import TagbenchError
+from tagbench.core.io import read_json
 from tagbench.data import SPLIT_NAMES
-from tagbench.errors import TagbenchError
-from tagbench.io import read_json
 
 # Longer than any project description or README opening: a bigger text is a mistake or an
 # attack (explaining it occludes each of its words).

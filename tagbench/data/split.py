@@ -4,9 +4,9 @@ lesson's exact split; a temporal one."""
 import numpy as np
 from skmultilearn.model_selection import IterativeStratification
 
+from tagbench.core.errors import TagbenchError
+from tagbench.core.seeding import numpy_state
 from tagbench.data import SPLIT_NAMES, binarize
-from tagbench.errors import TagbenchError
-from tagbench.seeding import numpy_state
 
 LESSON_SHUFFLE_SEED = 42
 LESSON_SPLIT_SEED = 1234

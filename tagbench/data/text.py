@@ -12,7 +12,7 @@ LESSON_LINK = r"http\S+"  # what the lesson removed, last: "http" and the word i
 @functools.cache
 def stopwords():
     """NLTK's standard English stopword list (179 words), shipped with the package."""
-    text = resources.files("tagbench.resources").joinpath("stopwords_en.txt").read_text()
+    text = resources.files("tagbench.data").joinpath("stopwords_en.txt").read_text()
     return tuple(text.split())
 
 

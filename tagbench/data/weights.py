@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from tagbench.errors import TagbenchError
+from tagbench.core.errors import TagbenchError
 
 
 def class_weights(y, classes, formula="inverse"):

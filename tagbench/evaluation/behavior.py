@@ -14,11 +14,11 @@ is skipped and counted as such. Every baseline runs through the same Tagger as
 import json
 from pathlib import Path
 
-from tagbench import artifacts, data
-from tagbench.errors import TagbenchError
-from tagbench.io import read_json, write_json
-from tagbench.predict import Predictor
-from tagbench.seeding import seed_everything
+from tagbench import data
+from tagbench.core.errors import TagbenchError
+from tagbench.core.io import read_json, write_json
+from tagbench.core.seeding import seed_everything
+from tagbench.data import artifacts
 
 FIELDS = {  # test type -> the fields a case needs besides its id
     "minimum_functionality": ("text", "tags"),
@@ -126,13 +126,13 @@ def rate(passed, total, skipped):
     return {"passed": passed, "total": total, "skipped": skipped, "pass_rate": share}
 
 
-def write(name, p):
-    """The behavior stage's work: one baseline (or hybrid) on the suite of dataset.behavior,
-    through predict's Predictor; its pass rates and failed cases written."""
+def write(tagger, p):
+    """One baseline (or hybrid), loaded as a Predictor, on the suite of dataset.behavior;
+    its pass rates and failed cases written."""
+    name = tagger.name
     seed_everything(p["seed"])  # the random baselines draw while being tested
     directory = p["dataset"]["behavior"]
     suite = load_suite(set(read_json(data.LABELS)), directory) if directory else {}
-    tagger = Predictor(name)
     rates, failed = run(lambda texts: [r["tags"] for r in tagger.predict(texts)], suite,
                         tagger.classes)
     write_json(artifacts.behavior_path(name), rates["all"])  # the headline metric

@@ -1,9 +1,33 @@
-"""The evaluate stage's work, for baselines and hybrids alike: a baseline's threshold applied
-to val and test, its metrics, each project's predicted tags (small, in git, for `tagbench
-compare`), its per-class report and precision-recall curves."""
+"""The evaluate stage's work, for baselines and hybrids alike: a baseline's threshold chosen
+on val and applied to val and test, its metrics, each project's predicted tags (small, in git,
+for `tagbench compare`), its per-class report and precision-recall curves; then its
+behavioural tests, its explanations and its cost, through one loaded Predictor."""
 
-from tagbench import artifacts, metrics, plots, thresholds
-from tagbench.io import read_json, write_json
+from tagbench import data
+from tagbench.core import metrics, plots, thresholds
+from tagbench.core.io import read_json, write_json
+from tagbench.data import artifacts
+from tagbench.evaluation import behavior, cost, explain
+from tagbench.predict import Predictor
+
+
+def choose_threshold(name, config):
+    """Choose a baseline's decision threshold on val (params.yaml's `threshold`)."""
+    scores, val = artifacts.load_scores(name, "val")
+    choice = thresholds.choose(val.y, scores, artifacts.load_meta(name), config)
+    write_json(artifacts.threshold_path(name), choice)
+    print(f"{name}: {choice['method']} threshold {choice.get('global', choice['threshold'])}")
+
+
+def assess(name, p):
+    """Everything measured of a baseline whose threshold is chosen: its metrics, behaviour,
+    explanations and cost."""
+    evaluate(name)
+    tagger = Predictor(name)
+    behavior.write(tagger, p)
+    explain.write(tagger, p)
+    measured = cost.measure(tagger, data.load_split("val").texts)
+    print(f"{name}: {measured['latency_ms']:.2f} ms a project, {measured['size_mb']:.2f} MB")
 
 
 def evaluate(name):

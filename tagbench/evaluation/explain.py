@@ -17,11 +17,11 @@ deletion does not explain itself.
 
 import numpy as np
 
-from tagbench import artifacts, data
-from tagbench.io import read_json, write_json
-from tagbench.predict import Predictor
-from tagbench.seeding import seed_everything
-from tagbench.thresholds import decide
+from tagbench import data
+from tagbench.core.io import read_json, write_json
+from tagbench.core.seeding import seed_everything
+from tagbench.core.thresholds import decide
+from tagbench.data import artifacts
 
 KS = (1, 3, 5)
 SHOWN = 6  # test projects on the explanations page
@@ -123,7 +123,7 @@ def summarise(rows, n_texts, resamples=1000, seed=0):
     drop_random, pairs}} over (text, tag) pairs: the share of tags removed by deleting the
     top-k or k random words (difference: top-k minus random, with a 95% interval that
     resamples the texts) and the mean score drops (in the baseline's own score units)."""
-    from tagbench.metrics import interval, resample_counts
+    from tagbench.core.metrics import interval, resample_counts
 
     counts = resample_counts(n_texts, resamples, seed)
     result = {}
@@ -196,9 +196,10 @@ def html_page(explanations, methods):
             + head + "".join(rows) + "</table></body></html>\n")
 
 
-def write(name, p):
-    """The explain stage's work: one baseline's (or hybrid's) faithfulness on val and its
-    explanations of the first test projects, written."""
+def write(tagger, p):
+    """One baseline's (or hybrid's) faithfulness on val (which the recommendation may read,
+    so not test) and its explanations of the first test projects, written."""
+    name = tagger.name
     seed_everything(p["seed"])  # the random baselines draw while being explained
     raw = {r["id"]: r["raw"] for r in read_json(data.PROCESSED)}
     splits = read_json(data.SPLITS)
@@ -206,7 +207,6 @@ def write(name, p):
     def texts(split):
         return [raw[i] for i in splits[split]]
 
-    tagger = Predictor(name)
     val = texts("val")[:MEASURED]
     rows = comprehensiveness(tagger, val, seed=p["seed"])
     summary = summarise(rows, len(val), p["report"]["resamples"], p["seed"])

@@ -2,11 +2,10 @@
 evaluation and report stages read (threshold, slices, cv, noise, report), and no key beyond
 them. The whole file's check: what `tagbench` commands and the evaluate stages run."""
 
-from tagbench import checks, params
-from tagbench.checks import (
+from tagbench.core import checks, params
+from tagbench.core.checks import (
     BOOL,
     LIST,
-    LIST_OR_NULL,
     PARAMS_FILE,
     POSITIVE,
     Choice,
@@ -16,11 +15,10 @@ from tagbench.checks import (
 from tagbench.data import params as data_params
 from tagbench.evaluation import slice_rules
 from tagbench.models import params as model_params
-from tagbench.models import registry
 
 SCHEMA = {
     "cv": {"baselines": LIST},
-    "noise": {"seeds": LIST, "split_seeds": LIST, "baselines": LIST_OR_NULL},
+    "noise": {"seeds": LIST, "split_seeds": LIST, "baselines": LIST},
     "slices": slice_rules.check_rules,
     "threshold": {"method": Choice("global", "per_class", "fixed"), "min_support": Int(1),
                   "at_least_one": BOOL},
@@ -34,10 +32,10 @@ EVERY = {**data_params.SCHEMA, **model_params.SCHEMA, **SCHEMA}
 def validate(p):
     """Raise TagbenchError for the first unknown key, missing key, bad value or unknown
     baseline anywhere in params.yaml."""
-    checks.validate(p, EVERY)
+    checks.validate(p, {**EVERY, **model_params.added(p)})
     model_params.validate(p)
-    model_params.check_names(p, "cv.baselines", registry.BASELINES)
-    model_params.check_names(p, "noise.baselines", [*registry.BASELINES, *p["hybrids"]])
+    model_params.check_names(p, "cv.baselines", model_params.known(p))
+    model_params.check_names(p, "noise.baselines", model_params.known(p))
 
 
 def load(path=PARAMS_FILE):

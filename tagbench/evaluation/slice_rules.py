@@ -1,7 +1,7 @@
 """The rules a slice of params.yaml's `slices` can use, and their check: what params
 validation reads, without the slicing itself (evaluation/slices.py)."""
 
-from tagbench.errors import TagbenchError
+from tagbench.core.errors import TagbenchError
 
 RULES = {  # rule -> (what its value must be, what it selects)
     "max_words": (int, "at most this many words in the cleaned text"),

@@ -68,7 +68,7 @@ def present_macro_f1(y_true, y_pred, counts):
 def slice_scores(mask, y_true, y_pred, counts):
     """Macro F1 over the tags present in the slice (with its bootstrap samples from counts,
     resamples of the slice's rows), micro F1, and the same-tags macro F1 on the whole split."""
-    from tagbench.metrics import overall
+    from tagbench.core.metrics import overall
 
     y, p = y_true[mask], y_pred[mask]
     present = y.any(axis=0)
@@ -83,7 +83,7 @@ def slice_scores(mask, y_true, y_pred, counts):
 def evaluate(masks_, y_true, predictions, resamples, seed):
     """{baseline: {slice: {f1, f1_low, f1_high, micro_f1, overall_f1, below}}}; below: the
     slice's 95% interval lies under the baseline's same-tags F1 on the whole split."""
-    from tagbench.metrics import interval, resample_counts
+    from tagbench.core.metrics import interval, resample_counts
 
     counts = {name: resample_counts(int(m.sum()), resamples, seed) for name, m in masks_.items()}
     table = {}

@@ -9,8 +9,8 @@ tagbench.models.registry.
 
 from collections import namedtuple
 
-from tagbench.errors import TagbenchError
-from tagbench.io import read_json, write_json
+from tagbench.core.errors import TagbenchError
+from tagbench.core.io import read_json, write_json
 from tagbench.models import configs
 
 Run = namedtuple("Run", "name seed threads")  # what a model is trained as, not what it is

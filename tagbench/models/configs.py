@@ -9,7 +9,7 @@ A new hyper-parameter is one line here plus its value in params.yaml.
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import ClassVar
 
-from tagbench.checks import (
+from tagbench.core.checks import (
     BOOL,
     INT_OR_NULL,
     LIST,

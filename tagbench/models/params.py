@@ -1,10 +1,10 @@
 """The params the model stages read: the data's (tagbench/data/params.py), `baselines`, each
 baseline's section (checked against its dataclass in configs.py) and `hybrids`."""
 
-from tagbench import params
-from tagbench.checks import PARAMS_FILE, Check, Num, validate_sections
+from tagbench.core import params
+from tagbench.core.checks import PARAMS_FILE, Check, Num, validate_sections
+from tagbench.core.errors import TagbenchError
 from tagbench.data import params as data_params
-from tagbench.errors import TagbenchError
 from tagbench.models import configs, registry
 
 SCHEMA = {
@@ -16,12 +16,29 @@ SCHEMA = {
 
 def validate(p):
     """Raise TagbenchError for the first missing key or bad value of the data's and the
-    models' sections, an unknown baseline, a wrong family or a hybrid without its members."""
+    models' sections (those of the baselines added in params.yaml alone too), an unknown
+    baseline, a wrong family or a hybrid without its members."""
     data_params.validate(p)
-    validate_sections(p, SCHEMA)
-    check_families(p["baselines"])
-    check_names(p, "baselines", registry.BASELINES)
+    validate_sections(p, {**SCHEMA, **added(p)})
+    check_names(p, "baselines", known(p))
+    check_families(p)
     check_hybrids(p)
+
+
+def added(p):
+    """{name: its section's schema} of the baselines params.yaml adds with `like: <a
+    registered baseline>`: the registered one's declaration, and `like`."""
+    baselines = p.get("baselines")
+    return {name: {registry.LIKE: Check(str, choices=list(registry.BASELINES)),
+                   **configs.schema(registry.get(p[name][registry.LIKE]).config)}
+            for name in (baselines if isinstance(baselines, dict) else {})
+            if name not in registry.BASELINES and isinstance(p.get(name), dict)
+            and p[name].get(registry.LIKE) in registry.BASELINES}
+
+
+def known(p):
+    """Every baseline a run may name: the registered ones and those params.yaml adds."""
+    return [*registry.BASELINES, *added(p)]
 
 
 def check_names(p, key, known):
@@ -30,18 +47,20 @@ def check_names(p, key, known):
     for name in params.dotted(p, key) or []:
         if name not in known:
             raise TagbenchError(f"{PARAMS_FILE}: {key} names an unknown baseline {name!r}; "
-                                f"known: {', '.join(known)}")
+                                f"known: {', '.join(known)} (or add one: a section "
+                                f"{name}: {{like: <a known one>, ...its values}})")
 
 
-def check_families(baselines):
+def check_families(p):
     """Each baseline's family is the one whose code builds it (the registry's)."""
-    if not baselines:
+    if not p["baselines"]:
         raise TagbenchError(f"{PARAMS_FILE}: baselines is empty: name at least one")
-    for name, family in baselines.items():
-        if name in registry.BASELINES and family != registry.get(name).family:
+    for name, family in p["baselines"].items():
+        built = registry.get(registry.kind(name, p)).family
+        if family != built:
             raise TagbenchError(f"{PARAMS_FILE}: baselines.{name} = {family!r}: {name} is "
-                                f"built by tagbench/models/{registry.get(name).family}/, "
-                                f"so its family is {registry.get(name).family!r}")
+                                f"built by tagbench/models/{built}/, so its family is "
+                                f"{built!r}")
 
 
 def check_hybrids(p):
@@ -55,9 +74,9 @@ def check_hybrids(p):
             raise TagbenchError(f"{PARAMS_FILE}: {key} must be a mapping")
         config = registry.config(name, p)
         learned = config.model in p["baselines"] and \
-            registry.get(config.model).family in ("tfidf", "neural")
-        rules = config.rules in p["baselines"] and \
-            registry.get(config.rules).implementation.endswith(":RuleBasedTagger")
+            registry.get(registry.kind(config.model, p)).family in ("tfidf", "neural")
+        rules = config.rules in p["baselines"] and registry.get(
+            registry.kind(config.rules, p)).implementation.endswith(":RuleBasedTagger")
         for role, fine, what in (("model", learned, "a learned"), ("rules", rules, "a rule_based")):
             if not fine:
                 raise TagbenchError(f"{PARAMS_FILE}: {key}.{role} = {getattr(config, role)!r}: "

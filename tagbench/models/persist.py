@@ -6,8 +6,8 @@ import json
 import sys
 import zipfile
 
-from tagbench.errors import TagbenchError
-from tagbench.io import write_bytes
+from tagbench.core.errors import TagbenchError
+from tagbench.core.io import write_bytes
 
 # Every artifact holds these, whatever the baseline (containers, arrays, their scalars).
 PLAIN = ("builtins.dict", "builtins.list", "builtins.str", "builtins.tuple", "numpy.float64",

@@ -15,10 +15,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from tagbench import threads
-from tagbench.artifacts import load_meta, model_dir
-from tagbench.errors import TagbenchError
-from tagbench.io import default_mode, write_json
+from tagbench.core import threads
+from tagbench.core.errors import TagbenchError
+from tagbench.core.io import default_mode, write_json
+from tagbench.data.artifacts import load_meta, model_dir
 from tagbench.models import Run, configs
 
 
@@ -77,9 +77,23 @@ def get(name):
     return BASELINES[name]
 
 
-def entry(name):
-    """A baseline's registry entry; any other name is a hybrid's (params checks the names)."""
-    return BASELINES.get(name, HYBRID)
+LIKE = "like"  # a section's key naming the registered baseline it is built as
+
+
+def kind(name, p):
+    """The registered baseline a baseline is built as: itself, or, for a baseline added in
+    params.yaml alone, the one its section names with `like` (its code, its config's
+    declaration; the section holds every value)."""
+    section = p.get(name)
+    if name not in BASELINES and isinstance(section, dict) and section.get(LIKE) in BASELINES:
+        return section[LIKE]
+    get(name)  # an unknown name is refused in one line
+    return name
+
+
+def entry(name, p):
+    """A baseline's registry entry, or a hybrid's."""
+    return HYBRID if name in p.get("hybrids", {}) else BASELINES[kind(name, p)]
 
 
 def stream(name):
@@ -92,7 +106,8 @@ def config(name, p):
     checked."""
     if name in p.get("hybrids", {}):
         return configs.parse(HYBRID.config, p["hybrids"][name], prefix=f"hybrids.{name}.")
-    return configs.parse(get(name).config, p[name], prefix=f"{name}.")
+    values = {k: v for k, v in p[name].items() if k != LIKE}
+    return configs.parse(get(kind(name, p)).config, values, prefix=f"{name}.")
 
 
 def seed(name, p):
@@ -105,7 +120,7 @@ def seed(name, p):
 def build(name, p, classes):
     """A fresh, untrained baseline (or hybrid) from its params.yaml section."""
     run = Run(name, seed(name, p), threads.count(p["threads"]))
-    return entry(name).tagger_class().create(classes, config(name, p), run)
+    return entry(name, p).tagger_class().create(classes, config(name, p), run)
 
 
 def save(name, model, text_params, train_rows):
@@ -120,7 +135,7 @@ def save(name, model, text_params, train_rows):
     try:
         model.save(partial)
         write_json(partial / "meta.json", {
-            "baseline": name, "implementation": entry(name).implementation,
+            "baseline": name, "implementation": implementation(model),
             "input": model.input, "output": model.output,
             "default_threshold": model.default_threshold, "classes": model.classes,
             "text": text_params, "train_rows": train_rows})
@@ -131,11 +146,20 @@ def save(name, model, text_params, train_rows):
         raise
 
 
+def implementation(model):
+    """"module:Class" of a built model."""
+    return f"{type(model).__module__}:{type(model).__name__}"
+
+
 def load(name):
-    """The trained baseline, or hybrid, and its meta (classes, input form, output kind)."""
+    """The trained baseline, or hybrid, and its meta (classes, input form, output kind). Its
+    class is the one meta.json names, when the registry knows it (a registered baseline:
+    its own)."""
     meta = load_meta(name)
-    expected = entry(name)
-    if meta["implementation"] != expected.implementation:
+    known = {e.implementation: e for e in (*BASELINES.values(), HYBRID)}
+    expected = BASELINES[name].implementation if name in BASELINES else meta["implementation"]
+    if meta["implementation"] != expected or expected not in known:
         raise TagbenchError(f"{model_dir(name)}: built by {meta['implementation']}, not by "
-                            f"{expected.implementation}: run `dvc repro`")
-    return expected.tagger_class().load(model_dir(name)), meta
+                            f"{expected if expected in known else 'a registered class'}: "
+                            f"run `dvc repro`")
+    return known[expected].tagger_class().load(model_dir(name)), meta

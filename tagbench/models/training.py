@@ -6,11 +6,12 @@ import time
 
 import numpy as np
 
-from tagbench import data, metrics, thresholds
-from tagbench.artifacts import predictions_path, training_log, training_time_path
-from tagbench.io import read_json, save_array, write_json
+from tagbench import data
+from tagbench.core import metrics, thresholds
+from tagbench.core.io import read_json, save_array, write_json
+from tagbench.core.seeding import seed_everything
+from tagbench.data.artifacts import predictions_path, training_log, training_time_path
 from tagbench.models import registry
-from tagbench.seeding import seed_everything
 
 
 def within_budget(name, train, max_rows, seed):

@@ -71,14 +71,18 @@ def loads_baselines(root, path):
                for node in ast.walk(ast.parse(Path(path).read_text(encoding="utf-8"))))
 
 
-def registry_modules(baselines_named):
+def registry_modules(root, baselines_named):
     """The model modules the registry may load for these baselines (None: any baseline or
-    hybrid; a hybrid may load any baseline as its member)."""
-    from tagbench.models.registry import BASELINES, HYBRID, stream
+    hybrid; a hybrid may load any baseline as its member); a baseline params.yaml adds is
+    built as the registered one it is `like`."""
+    from tagbench.core.params import read_yaml
+    from tagbench.models.registry import BASELINES, HYBRID, kind, stream
 
-    if baselines_named is None or any(n not in BASELINES for n in baselines_named):
+    p = read_yaml(Path(root) / "params.yaml")
+    names = [kind(n, p) if n in p.get("baselines", {}) else n for n in baselines_named or []]
+    if baselines_named is None or any(n not in BASELINES for n in names):
         return {entry.module for entry in (*BASELINES.values(), HYBRID)}
-    return {BASELINES[m].module for n in baselines_named for m in stream(n)}
+    return {BASELINES[m].module for n in names for m in stream(n)}
 
 
 def stage_modules(root, cmd):
@@ -91,7 +95,7 @@ def stage_modules(root, cmd):
     modules = closure(root, imported_modules(root, Path(root) / script))
     files = [Path(root) / script, *(module_file(root, m) for m in modules)]
     if any(loads_baselines(root, f) for f in files):
-        modules = closure(root, modules | registry_modules(rest or None))
+        modules = closure(root, modules | registry_modules(root, rest or None))
     return modules
 
 

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from tagbench.errors import TagbenchError
+from tagbench.core.errors import TagbenchError
 
 VEGA_SCRIPTS = ("vega/build/vega.min.js", "vega-lite/build/vega-lite.min.js",
                 "vega-embed/build/vega-embed.min.js")

@@ -1,10 +1,11 @@
 """The README's generated blocks: copies of the reports, and the results table beside the
 lesson's numbers, never typed by hand (`tagbench readme` rewrites them)."""
 
+import json
 import re
 from pathlib import Path
 
-from tagbench.artifacts import (
+from tagbench.data.artifacts import (
     DATASET_VERSIONS,
     FLOAT_DRIFT,
     GOEMOTIONS_MD,
@@ -14,7 +15,6 @@ from tagbench.artifacts import (
     TRADEOFFS_MD,
     metrics_path,
 )
-from tagbench.io import read_json
 from tagbench.report import lesson
 
 
@@ -22,17 +22,24 @@ def _fmt(value):
     return "" if value is None else f"{value:.3f}"
 
 
-def results_table(baselines):
-    """Markdown: each baseline's test and val macro F1 beside the lesson's numbers."""
+def workspace(path):
+    """A file's text in the workspace, None when it is not built."""
+    path = Path(path)
+    return path.read_text(encoding="utf-8") if path.exists() else None
+
+
+def results_table(baselines, read=workspace):
+    """Markdown: each baseline's test and val macro F1 beside the lesson's numbers, from the
+    metrics files as read gives them (the workspace's, or a commit's)."""
     rows = ["| baseline | test macro F1 | test micro F1 | val macro F1 | lesson (published) "
             "| lesson code re-run |", "|---|---|---|---|---|---|"]
     for name in baselines:
-        path = metrics_path(name)
-        if not path.exists():
+        text = read(metrics_path(name))
+        if text is None:
             rows.append(f"| {name} | not built | | | {_fmt(lesson.PUBLISHED_F1.get(name))} "
                         f"| {_fmt(lesson.RERUN_F1.get(name))} |")
             continue
-        m = read_json(path)
+        m = json.loads(text)
         rows.append(f"| {name} | {_fmt(m['test']['f1'])} | {_fmt(m['test']['micro_f1'])} "
                     f"| {_fmt(m['val']['f1'])} | {_fmt(lesson.PUBLISHED_F1.get(name))} "
                     f"| {_fmt(lesson.RERUN_F1.get(name))} |")
@@ -41,29 +48,30 @@ def results_table(baselines):
 
 README_COPIES = {  # block -> the generated report it copies, what builds it, the document
     "tradeoffs": (TRADEOFFS_MD, "dvc repro report", "README.md"),
-    "slices": (SLICES_MD, "dvc repro slices", "README.md"),
-    "goemotions": (GOEMOTIONS_MD, "make goemotions", "README.md"),
-    "scaling": (SCALING_MD, "python benchmarks/scaling.py", "README.md"),
+    "slices": (SLICES_MD, "dvc repro slices", "docs/baselines.md"),
+    "goemotions": (GOEMOTIONS_MD, "make goemotions", "docs/guide.md"),
+    "scaling": (SCALING_MD, "python benchmarks/scaling.py", "docs/guide.md"),
     "noise": (NOISE_FLOOR.with_suffix(".md"), "make noise", "docs/comparing.md"),
     "drift": (FLOAT_DRIFT.with_suffix(".md"), "make drift", "docs/comparing.md"),
     "versions": (DATASET_VERSIONS, "make compare-versions", "docs/comparing.md"),
 }
-HEAD_ONLY = {"goemotions"}  # copied up to their first section; the rest stays in the report
+KEPT = {"goemotions": 0, "tradeoffs": 1}  # how many of its sections a copy keeps (else all)
 
 
-def readme_copy(block, root="."):
-    """A generated report for the README: without its title when it has one, its sections
-    one heading level down (or, for HEAD_ONLY blocks, none of them)."""
+def readme_copy(block, read=workspace):
+    """A generated report for the README (as read gives it: the workspace's, or a commit's):
+    without its title when it has one, its sections one heading level down (for KEPT
+    blocks, only their first few)."""
     path, command, _ = README_COPIES[block]
-    path = Path(root) / path
-    if not path.exists():
+    text = read(path)
+    if text is None:
         return f"Not built yet: run `{command}`."
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = text.splitlines()
     if lines[0].startswith("# "):
         lines = lines[1:]
-    if block in HEAD_ONLY:
-        lines = lines[:next((i for i, line in enumerate(lines) if line.startswith("## ")),
-                            len(lines))]
+    if block in KEPT:
+        heads = [i for i, line in enumerate(lines) if line.startswith("## ")]
+        lines = lines[:heads[KEPT[block]] if len(heads) > KEPT[block] else len(lines)]
     return "\n".join("#" + line if line.startswith("## ") else line for line in lines).strip()
 
 

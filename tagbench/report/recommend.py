@@ -5,8 +5,8 @@ pass rate and the faithfulness floor."""
 
 import numpy as np
 
-from tagbench.artifacts import TRADEOFFS, metrics_path
-from tagbench.io import read_json
+from tagbench.core.io import read_json
+from tagbench.data.artifacts import TRADEOFFS, metrics_path
 
 
 def tradeoff_rows():
@@ -57,7 +57,7 @@ def p_below(best, other, by_folds):
     """One-sided p-value of "best's val macro F1 is above other's": paired bootstrap over
     val projects (scores on the same resamples), or a paired t-test over k folds."""
     if not by_folds:
-        from tagbench.metrics import one_sided_p  # scikit-learn: not on predict's path
+        from tagbench.core.metrics import one_sided_p  # scikit-learn: not on predict's path
 
         return one_sided_p(best, other)
     from scipy.stats import ttest_rel

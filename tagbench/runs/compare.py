@@ -17,12 +17,13 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import t as student_t
 
-from tagbench import artifacts, metrics, params
-from tagbench.errors import TagbenchError
-from tagbench.evaluation import noise
+from tagbench.core import metrics, params
+from tagbench.core.errors import TagbenchError
+from tagbench.core.io import read_json
+from tagbench.data import artifacts
 from tagbench.evaluation import params as full
-from tagbench.io import read_json
 from tagbench.runs import float_drift, revisions
+from tagbench.studies import noise
 
 LOCK = "dvc.lock"
 COMMENT_MARKER = "<!-- tagbench compare -->"

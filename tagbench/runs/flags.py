@@ -4,9 +4,10 @@ preset` prints and what `tagbench tune` queues."""
 import json
 import re
 
-from tagbench import params
-from tagbench.errors import TagbenchError
+from tagbench.core import params
+from tagbench.core.errors import TagbenchError
 from tagbench.evaluation import params as full
+from tagbench.models import registry
 
 
 def set_flag(key, values):
@@ -18,14 +19,42 @@ def set_flag(key, values):
 
 
 def set_flags(preset_path):
-    """`dvc exp run` arguments (-S key=value ...) that apply a params preset file."""
+    """`dvc exp run` arguments (-S key=value ...) that apply a params preset file. Its
+    `baselines` may be a list of names: the run narrowed to them (`only`)."""
     preset, current = params.read_yaml(preset_path) or {}, full.load()
+    names = preset.pop("baselines", None) if isinstance(preset.get("baselines"), list) else None
     try:
         full.validate(params.merge(current, preset))
+        narrowed, notes = only(names, current) if names is not None else ([], [])
     except TagbenchError as e:
         raise TagbenchError(f"{preset_path}: {e}") from None
     return [flag for key, value in params.flatten(preset, like=current).items()
-            for flag in set_flag(key, [value])]
+            for flag in set_flag(key, [value])] + narrowed, notes
+
+
+def only(names, current):
+    """(flags, notes): the `dvc exp run` flags that narrow a run to the baselines named (any
+    registered one, or one params.yaml adds; a hybrid named brings its two members), with each
+    hybrid whose members are both in, and a
+    note for each hybrid left out. DVC's -S merges a mapping into the one in params.yaml and
+    replaces a list, and `baselines` and `hybrids` are mappings (each stage group's foreach
+    needs the family beside the name): so each is deleted (~key) and added anew (+key=...)."""
+    hybrids = current["hybrids"]
+    families = {**{n: b.family for n, b in registry.BASELINES.items()}, **current["baselines"]}
+    known = [*families, *hybrids]
+    if not names:
+        raise TagbenchError(f"name at least one baseline; known: {', '.join(known)}")
+    for name in names:
+        if name not in known:
+            raise TagbenchError(f"unknown baseline {name!r}; known: {', '.join(known)}")
+    members = {n: [hybrids[n]["model"], hybrids[n]["rules"]] for n in hybrids}
+    chosen = {m for n in names for m in members.get(n, [n])}
+    kept = {n: h for n, h in hybrids.items() if set(members[n]) <= chosen}
+    baselines = {n: f for n, f in families.items() if n in chosen}
+    notes = [f"{n} left out: its member {', '.join(sorted(set(members[n]) - chosen))} is "
+             f"not in this run" for n in hybrids if n not in kept]
+    return ["-S", "~baselines", *set_flag("+baselines", [baselines]),
+            "-S", "~hybrids", *set_flag("+hybrids", [kept])], notes
 
 
 def hydra_value(value):

@@ -17,9 +17,9 @@ import subprocess
 
 import yaml
 
-from tagbench import artifacts
-from tagbench.errors import TagbenchError
-from tagbench.io import read_json, write_json, write_text
+from tagbench.core.errors import TagbenchError
+from tagbench.core.io import read_json, write_json, write_text
+from tagbench.data import artifacts
 from tagbench.runs import revisions
 from tagbench.runs.commands import DVC
 

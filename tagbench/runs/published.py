@@ -5,10 +5,10 @@ with the words of its source, so that the report quotes rather than restates the
 
 import json
 
-from tagbench import artifacts
-from tagbench.checks import PARAMS_FILE
-from tagbench.errors import TagbenchError
-from tagbench.params import parse_yaml, read_yaml
+from tagbench.core.checks import PARAMS_FILE
+from tagbench.core.errors import TagbenchError
+from tagbench.core.params import parse_yaml, read_yaml
+from tagbench.data import artifacts
 from tagbench.runs import revisions, versions
 
 METRICS = {"macro_f1": "f1", "micro_f1": "micro_f1"}  # published name -> our metrics key

@@ -15,10 +15,10 @@ from a checkout of it, and are found from here afterwards.
 
 from collections import namedtuple
 
-from tagbench import params
-from tagbench.errors import TagbenchError
+from tagbench.core import params
+from tagbench.core.errors import TagbenchError
+from tagbench.core.params import every_baseline
 from tagbench.models import registry
-from tagbench.params import every_baseline
 from tagbench.runs import compare, flags, revisions, tune
 
 Side = namedtuple("Side", "label commit params")
@@ -38,7 +38,7 @@ def stages(name, p):
     """The stages that build a baseline's predictions (a hybrid's: its own)."""
     if name in p["hybrids"]:
         return [f"hybrid@{name}"]
-    return [f"{stage}@{name}" for stage in ("train", "threshold", "evaluate")]
+    return [f"{stage}@{name}" for stage in ("train", "evaluate")]
 
 
 def changed(a, b):

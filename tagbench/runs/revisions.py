@@ -3,7 +3,7 @@
 import subprocess
 from pathlib import Path
 
-from tagbench.errors import TagbenchError
+from tagbench.core.errors import TagbenchError
 
 WORKSPACE = "workspace"
 

@@ -10,9 +10,9 @@ import sys
 import time
 from pathlib import Path
 
-from tagbench import params
-from tagbench.artifacts import metrics_path
-from tagbench.errors import TagbenchError
+from tagbench.core import params
+from tagbench.core.errors import TagbenchError
+from tagbench.data.artifacts import metrics_path
 from tagbench.evaluation import params as full
 from tagbench.runs import flags
 from tagbench.runs.commands import DVC

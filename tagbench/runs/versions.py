@@ -6,9 +6,10 @@ intervals are unpaired."""
 
 import json
 
-from tagbench import artifacts, data, metrics, params
-from tagbench.checks import PARAMS_FILE
-from tagbench.data import readers
+from tagbench import data
+from tagbench.core import metrics, params
+from tagbench.core.checks import PARAMS_FILE
+from tagbench.data import artifacts, readers
 from tagbench.runs import compare, revisions
 
 

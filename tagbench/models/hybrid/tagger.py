@@ -17,13 +17,15 @@ from pathlib import Path
 
 import numpy as np
 
-from tagbench import artifacts, data, thresholds
-from tagbench.artifacts import model_dir
+from tagbench import data
+from tagbench.core import thresholds
+from tagbench.core.errors import TagbenchError
+from tagbench.core.io import load_array, save_array, write_json
+from tagbench.core.seeding import seed_everything
+from tagbench.data import artifacts
 from tagbench.data import text as textlib
-from tagbench.errors import TagbenchError
-from tagbench.io import load_array, save_array, write_json
+from tagbench.data.artifacts import model_dir
 from tagbench.models import Tagger, registry, training
-from tagbench.seeding import seed_everything
 
 UNION = "union"
 

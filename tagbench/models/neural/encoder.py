@@ -14,8 +14,8 @@ import re
 import torch
 from torch import nn
 
-from tagbench.errors import TagbenchError
-from tagbench.io import read_json
+from tagbench.core.errors import TagbenchError
+from tagbench.core.io import read_json
 from tagbench.models.neural.tagger import padding_mask
 
 # BertModel state_dict names → BertEncoder names (first match wins; q, k, v are stacked).

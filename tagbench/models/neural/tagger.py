@@ -10,12 +10,12 @@ import numpy as np
 import torch
 
 from tagbench import data
-from tagbench.errors import TagbenchError
-from tagbench.io import read_json
+from tagbench.core.errors import TagbenchError
+from tagbench.core.io import read_json
+from tagbench.core.seeding import seed_everything
 from tagbench.models import Tagger
 from tagbench.models.neural.trainer import Trainer, resolve_device, score
 from tagbench.models.persist import load_weights, save_weights
-from tagbench.seeding import seed_everything
 
 
 class Encoded:

@@ -17,8 +17,8 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
-from tagbench import metrics
-from tagbench.errors import TagbenchError
+from tagbench.core import metrics
+from tagbench.core.errors import TagbenchError
 
 
 def resolve_device(name):

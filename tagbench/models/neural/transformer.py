@@ -9,7 +9,7 @@ library, so `tagbench predict` starts in about 3 s instead of 9."""
 from tokenizers import Tokenizer
 from torch import nn
 
-from tagbench.errors import TagbenchError
+from tagbench.core.errors import TagbenchError
 from tagbench.models.neural.encoder import encode, fast_tokenizer, from_pretrained, saved_encoder
 from tagbench.models.neural.tagger import TorchTagger
 

@@ -3,7 +3,7 @@ pad = 0, unknown = 1."""
 
 from collections import Counter
 
-from tagbench.io import read_json, write_json
+from tagbench.core.io import read_json, write_json
 
 PAD, UNK = "<PAD>", "<UNK>"
 

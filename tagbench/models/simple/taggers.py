@@ -3,8 +3,8 @@
 import numpy as np
 
 from tagbench import data
+from tagbench.core.io import read_json
 from tagbench.data import text as textlib
-from tagbench.io import read_json
 from tagbench.models import Tagger
 
 

@@ -11,7 +11,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 from sklearn.utils import check_random_state
 
-from tagbench.errors import TagbenchError
+from tagbench.core.errors import TagbenchError
 from tagbench.models import Tagger
 from tagbench.models.persist import load_sklearn, save_sklearn
 

@@ -1,6 +1,6 @@
 """The noise floor: how far each baseline's macro F1 moves when nothing but a seed changes.
 
-Opt-in (params.yaml's noise.seeds and noise.split_seeds are empty by default, so `dvc repro`
+Opt-in (params.yaml's noise.baselines is empty by default: no noise@ stage, so `dvc repro`
 pays nothing). Model seeds retrain every baseline on the committed split under each seed;
 split seeds re-split the data (the model seed fixed) and retrain, which also moves val and
 test. Each run chooses its threshold on val, as the pipeline does.
@@ -12,11 +12,9 @@ import numpy as np
 from scipy.stats import t as student_t
 
 from tagbench import data
+from tagbench.core.io import read_json
 from tagbench.data import split
-from tagbench.io import read_json
 from tagbench.models import training
-from tagbench.models.hybrid import tagger as hybrid
-from tagbench.params import every_baseline
 
 # How rarely a reproduction of an unchanged baseline exceeds its seed floor by chance. CI holds
 # seven baselines that a float path moves to their floor on every run: 1 run in 143 red by
@@ -61,38 +59,35 @@ def model_seed(p, seed):
 
 
 def run(name, p, splits):
-    score = hybrid.train_and_score if name in p["hybrids"] else training.train_and_score
-    f1 = score(name, p, splits["train"], splits["val"], splits["test"])
+    f1 = training.train_and_score(name, p, splits["train"], splits["val"], splits["test"])
     return {"val": round(f1["val"], 6), "test": round(f1["test"], 6)}
 
 
-def baselines(p):
-    """The baselines a noise run covers: noise.baselines, or every baseline (hybrids too) when
-    it is null."""
-    return every_baseline(p) if p["noise"]["baselines"] is None else p["noise"]["baselines"]
-
-
-def noise_floor(p):
+def noise_floor(name, p):
     """{"seeds", "split_seeds", "baselines": {name: {"seed": spread, "split_seed": spread,
-    "seconds"}}}; empty when no seed is asked for."""
+    "seconds"}}} of one baseline; no row when no seed is asked for."""
     seeds, split_seeds = p["noise"]["seeds"], p["noise"]["split_seeds"]
     result = {"seeds": seeds, "split_seeds": split_seeds, "baselines": {}}
     if not seeds and not split_seeds:
         return result
-    committed = read_json(data.SPLITS)
-    other_splits = {s: split_for(p, s) for s in split_seeds}
-    for name in baselines(p):
-        start = time.perf_counter()
-        by_seed = [{"seed": s, **run(name, model_seed(p, s), committed)} for s in seeds]
-        by_split = [{"split_seed": s, **run(name, p, other_splits[s])} for s in split_seeds]
-        row = {"seed": spread(by_seed), "split_seed": spread(by_split),
-               "seconds": round(time.perf_counter() - start, 1)}
-        result["baselines"][name] = row
-        print(f"noise {name}: " + "; ".join(
-            f"{varied} test macro F1 {row[varied]['test']['mean']:.4f} ± "
-            f"{row[varied]['test']['std']:.4f}" for varied in ("seed", "split_seed") if row[varied])
-            + f" ({row['seconds']:.0f} s)", flush=True)
+    start = time.perf_counter()
+    by_seed = [{"seed": s, **run(name, model_seed(p, s), read_json(data.SPLITS))} for s in seeds]
+    by_split = [{"split_seed": s, **run(name, p, split_for(p, s))} for s in split_seeds]
+    row = {"seed": spread(by_seed), "split_seed": spread(by_split),
+           "seconds": round(time.perf_counter() - start, 1)}
+    result["baselines"][name] = row
+    print(f"noise {name}: " + "; ".join(
+        f"{varied} test macro F1 {row[varied]['test']['mean']:.4f} ± "
+        f"{row[varied]['test']['std']:.4f}" for varied in ("seed", "split_seed") if row[varied])
+        + f" ({row['seconds']:.0f} s)", flush=True)
     return result
+
+
+def combined(runs):
+    """One noise run from its noise@ stages' results (each {seeds, split_seeds, baselines})."""
+    runs = list(runs)
+    return {"seeds": runs[0]["seeds"], "split_seeds": runs[0]["split_seeds"],
+            "baselines": {n: row for r in runs for n, row in r["baselines"].items()}}
 
 
 def merge(kept, result, source):

@@ -6,6 +6,7 @@ models/<baseline>/threshold.json the decision threshold chosen on val
 data/predictions/<baseline>/     val.npy and test.npy: scores (or 0/1 labels) per class
 dvclive/<baseline>/              its fit's log (neural: per epoch)
 metrics/training/<baseline>.json how long its training took (measured, so never in the model)
+metrics/cost/<baseline>.json     its latency, throughput and size (measured by evaluate@)
 metrics/baselines/<baseline>.json its val and test macro and micro F1, precision and recall
 metrics/behavior/<baseline>.json its behavioural pass rate (all cases)
 metrics/<name>.json              the pipeline's other metrics (data, split, cv, noise)
@@ -29,8 +30,8 @@ from pathlib import Path
 import numpy as np
 
 from tagbench import data
-from tagbench.errors import TagbenchError
-from tagbench.io import load_array, read_json
+from tagbench.core.errors import TagbenchError
+from tagbench.core.io import load_array, read_json
 
 MODELS = Path("models")
 PREDICTIONS = Path("data/predictions")
@@ -49,8 +50,8 @@ DATASET_VERSIONS = REPORTS / "dataset_versions.md"  # `make compare-versions`, k
 LESSON_REPRODUCTION = REPORTS / "lesson_reproduction.md"  # `make reproduce-lesson`
 GOEMOTIONS_MD = REPORTS / "goemotions.md"  # `make goemotions`, kept in git
 SCALING_MD = Path("benchmarks/results/scaling.md")  # benchmarks/scaling.py, kept in git
-CV = METRICS / "cv.json"
-NOISE = METRICS / "noise.json"
+CV = METRICS / "cv"  # cv@<baseline>: <baseline>.json
+NOISE = METRICS / "noise"  # noise@<baseline>: <baseline>.json
 NOISE_FLOOR = REPORTS / "noise_floor.json"  # the last opt-in noise run, kept in git
 FLOAT_DRIFT = REPORTS / "float_drift.json"  # `make drift`, kept in git beside it
 DATA_STATS = METRICS / "data.json"
@@ -67,6 +68,7 @@ EXPLANATIONS_HTML = REPORTS / "explanations.html"
 PR = METRICS / "pr"
 LOGS = Path("dvclive")
 TRAINING_TIMES = METRICS / "training"
+COSTS = METRICS / "cost"  # latency, throughput, size: measured by each evaluate stage
 
 
 def model_dir(name):
@@ -108,6 +110,18 @@ def training_history(name):
     return curves
 
 
+def cv_path(name):
+    return CV / f"{name}.json"
+
+
+def noise_path(name):
+    return NOISE / f"{name}.json"
+
+
+def cost_path(name):
+    return COSTS / f"{name}.json"
+
+
 def behavior_path(name):
     return BEHAVIOR / f"{name}.json"
 
@@ -125,15 +139,20 @@ def explanations_path(name):
 
 
 def behavior_failures_path(name):
-    return REPORTS / name / "behavior_failures.json"
+    return report_dir(name) / "behavior_failures.json"
+
+
+def report_dir(name):
+    """reports/<baseline>/: its per-class report, precision-recall figure, failed cases."""
+    return REPORTS / name
 
 
 def per_class_path(name):
-    return REPORTS / name / "per_class.json"
+    return report_dir(name) / "per_class.json"
 
 
 def pr_figure_path(name):
-    return REPORTS / name / "pr_curve.png"
+    return report_dir(name) / "pr_curve.png"
 
 
 def tags_path(name):
@@ -193,3 +212,12 @@ def shared_truth(evaluations):
                                     f"{tags_path(first)} were evaluated on different "
                                     f"{split} projects: run `dvc repro`")
     return {split: y for split, (_, y, _) in reference.items()}
+
+
+def cross_validation(names, folds):
+    """{"folds": k, "baselines": {name: its result}}: what the cv@ stages of these baselines
+    wrote for k folds (none at all: k = 1, cross-validation off)."""
+    found = {name: read_json(cv_path(name)) for name in names
+             if folds > 1 and cv_path(name).exists()}
+    kept = {n: r for n, r in found.items() if r["folds"] == folds}
+    return {"folds": folds if kept else 1, "baselines": kept}

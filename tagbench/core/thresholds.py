@@ -80,7 +80,7 @@ def study(meta, val, test, min_support):
     """Macro F1 of every method, with and without at_least_one: on val with the thresholds
     chosen on val itself (in-sample, optimistic), on val cross-fitted (out-of-sample: how to
     choose a method), and on test. val and test are (y, scores) pairs."""
-    from tagbench.metrics import overall
+    from tagbench.core.metrics import overall
 
     results = {}
     for method in ("global", "per_class"):

@@ -1,7 +1,7 @@
 """What a valid params.yaml value looks like: one Check per leaf, so an unknown key, a wrong
 type or an out-of-range value stops with one line naming it."""
 
-from tagbench.errors import TagbenchError
+from tagbench.core.errors import TagbenchError
 
 PARAMS_FILE = "params.yaml"
 

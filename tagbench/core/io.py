@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tagbench.errors import TagbenchError
+from tagbench.core.errors import TagbenchError
 
 
 def read_json(path):

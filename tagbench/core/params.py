@@ -11,8 +11,8 @@ from pathlib import Path
 
 from ruamel.yaml import YAML, YAMLError
 
-from tagbench.checks import PARAMS_FILE
-from tagbench.errors import TagbenchError
+from tagbench.core.checks import PARAMS_FILE
+from tagbench.core.errors import TagbenchError
 
 
 def read_yaml(path):

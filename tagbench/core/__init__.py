@@ -1,0 +1,2 @@
+"""The bottom layer: errors, files, params checks, seeds, threads, metrics, thresholds and
+figures. It imports nothing else of tagbench."""

@@ -1,0 +1,92 @@
+"""What a trained baseline costs to run: its latency and throughput through the whole predict
+path, its size on disk and parameters, measured by its own evaluate stage (so a change to one
+baseline re-times that baseline alone), beside a reference workload timed in the same
+process: the report rescales each latency by the machine's speed at the time it was taken
+(`rescaled`), so latencies measured at different times compare."""
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+from tagbench.core.io import read_json, write_json
+from tagbench.data import artifacts
+
+LATENCY_TEXTS = 100  # the first val texts timed, one at a time
+ROUNDS = 3  # each keeps its least round: a slow spell of the machine falls on one round
+BATCH = 64
+
+
+def folder_mb(path):
+    return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file()) / 1e6
+
+
+def parts(tagger):
+    """The trained baselines a baseline runs on: itself, and a hybrid's members too, whose
+    size and training time a hybrid's are."""
+    members = getattr(tagger.model, "members", {})
+    return [tagger.name, *(getattr(tagger.model.config, role) for role in members)]
+
+
+def reference_ms(repeats=15):
+    """The least time of a fixed workload (a 200 x 200 float matrix product and a text
+    loop: what predict paths do), in ms: how fast this machine is now."""
+    rng = np.random.RandomState(0)
+    a = rng.rand(200, 200)
+    words = [f"word{i % 97}" for i in range(5000)]
+    best = np.inf
+    for _ in range(repeats):
+        start = time.perf_counter()
+        a @ a
+        " ".join(w.lower() for w in words).split()
+        best = min(best, time.perf_counter() - start)
+    return 1000 * best
+
+
+def timed(tagger, texts, batch_size=BATCH):
+    """(median ms per text at batch 1, texts per second at batch_size): the least of ROUNDS
+    rounds each."""
+    tagger.predict(texts[:batch_size])  # warm-up: lazy imports, first-call allocations
+    single_ms, rate = np.inf, 0.0
+    for _ in range(ROUNDS):
+        single = []
+        for text in texts[:LATENCY_TEXTS]:
+            start = time.perf_counter()
+            tagger.predict([text])
+            single.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        for i in range(0, len(texts), batch_size):
+            tagger.predict(texts[i:i + batch_size])
+        single_ms = min(single_ms, 1000 * float(np.median(single)))
+        rate = max(rate, len(texts) / (time.perf_counter() - start))
+    return single_ms, rate
+
+
+def measure(tagger, texts):
+    """One baseline's cost, written to metrics/cost/<name>.json (measured: never compared
+    for equality, kept out of the model's outputs)."""
+    reference = reference_ms()
+    latency, throughput = timed(tagger, texts)
+    names = parts(tagger)
+    cost = {"latency_ms": latency, "throughput": throughput,
+            "reference_ms": (reference + reference_ms()) / 2,  # before and after
+            "size_mb": sum(folder_mb(artifacts.model_dir(n)) for n in names),
+            "parameters": int(tagger.model.num_parameters()), "parts": names}
+    if len(names) > 1:  # a hybrid: how val combined its members (the report shows it)
+        cost["hybrid"] = {"members": names[1:], "how": tagger.model.how,
+                          "val_f1": tagger.model.val_f1}
+    write_json(artifacts.cost_path(tagger.name), cost)
+    return cost
+
+
+def rescaled(costs):
+    """{name: cost} with latency and throughput brought to one machine speed, the median
+    reference among them: each scaled by its own reference workload's time."""
+    middle = float(np.median([c["reference_ms"] for c in costs.values()]))
+    return {name: {**c, "latency_ms": c["latency_ms"] * middle / c["reference_ms"],
+                   "throughput": c["throughput"] * c["reference_ms"] / middle}
+            for name, c in costs.items()}
+
+
+def load(names):
+    return rescaled({name: read_json(artifacts.cost_path(name)) for name in names})
