@@ -23,10 +23,11 @@ def assess(name, p):
     """Everything measured of a baseline whose threshold is chosen: its metrics, behaviour,
     explanations and cost."""
     evaluate(name)
+    reference = cost.reference_ms()  # before the model and its libraries load
     tagger = Predictor(name)
     behavior.write(tagger, p)
     explain.write(tagger, p)
-    measured = cost.measure(tagger, data.load_split("val").texts)
+    measured = cost.measure(tagger, data.load_split("val").texts, reference)
     print(f"{name}: {measured['latency_ms']:.2f} ms a project, {measured['size_mb']:.2f} MB")
 
 
