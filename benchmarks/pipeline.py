@@ -40,6 +40,13 @@ def per_stage():
     return max(forced(BASE, stage) - alone for stage in TRIVIAL)
 
 
+def no_op():
+    """A `dvc repro` with nothing to do (one first settles what the forced runs left: their
+    new training times re-run the report)."""
+    seconds(["dvc", "repro"])
+    return seconds(["dvc", "repro"])
+
+
 def cnn_experiment():
     taken = seconds(["dvc", "exp", "run", "-S", "cnn.lr=3e-4"])
     seconds(*PUT_BACK)
@@ -48,7 +55,7 @@ def cnn_experiment():
 
 def main():
     measures = {"per-stage fixed cost": per_stage,
-                "no-op dvc repro": lambda: seconds(["dvc", "repro"]),
+                "no-op dvc repro": no_op,
                 "cnn experiment": cnn_experiment}
     if "--full" in sys.argv:
         measures["full dvc repro -f"] = lambda: seconds(["dvc", "repro", "-f"])
