@@ -77,3 +77,15 @@ def test_a_bad_case_refuses_the_whole_file(tmp_path, line, message):
     with pytest.raises(TagbenchError, match=message) as error:
         behavior.read_cases("minimum_functionality", CLASSES, tmp_path)
     assert "\n" not in str(error.value)
+
+
+def test_cases_of_tags_another_dataset_lacks_are_skipped_with_a_line(capsys):
+    """The suite run on another version of the data (v2 lacks some of v1's tags): said in one
+    line, the cases skipped, nothing refused."""
+    suite = {"minimum_functionality": [{"id": "m1", "text": "a", "tags": ["node-classification"]},
+                                       {"id": "m2", "text": "b", "tags": ["pytorch"]}]}
+    behavior.warn_unknown(suite, {"pytorch"}, "data/behavioral")
+    assert capsys.readouterr().out == ("warning: data/behavioral: 1 tag(s) this dataset does not "
+                                       "know, their cases skipped: node-classification\n")
+    rates, _ = behavior.run(lambda texts: [["pytorch"]] * len(texts), suite, ["pytorch"])
+    assert rates["all"]["skipped"] == 1 and rates["all"]["passed"] == 1

@@ -41,13 +41,13 @@ def _check(case, known, where):
         if field in ("tags", "ignore"):
             if not isinstance(value, list):
                 fail(field, "must be a list of tags")
-            unknown = [t for t in value if t not in known]
+            unknown = [t for t in value if known is not None and t not in known]
             if unknown:
                 fail(field, f"names {unknown[0]!r}, which is not a tag of the dataset")
 
 
 def read_cases(test_type, known, directory):
-    """The cases of one test type, checked against the known tags (the dataset's vocabulary); the
+    """The cases of one test type, checked (against the known tags too, unless None); the
     whole file is refused at its first error."""
     path = Path(directory) / f"{test_type}.jsonl"
     if not path.exists():
@@ -126,13 +126,25 @@ def rate(passed, total, skipped):
     return {"passed": passed, "total": total, "skipped": skipped, "pass_rate": share}
 
 
+def warn_unknown(suite, known, directory):
+    """One line naming the tags of the suite that this dataset does not know (cases written
+    for another version of it, or a typo): their cases are skipped, as those of tags that
+    are not classes here are. tests/test_behavior.py holds the committed suite to v1's tags."""
+    unknown = sorted({t for cases in suite.values() for case in cases
+                      for t in case.get("tags", []) if t not in known})
+    if unknown:
+        print(f"warning: {directory}: {len(unknown)} tag(s) this dataset does not know, their "
+              f"cases skipped: {', '.join(unknown[:5])}")
+
+
 def write(tagger, p):
     """One baseline (or hybrid), loaded as a Predictor, on the suite of dataset.behavior;
     its pass rates and failed cases written."""
     name = tagger.name
     seed_everything(p["seed"])  # the random baselines draw while being tested
     directory = p["dataset"]["behavior"]
-    suite = load_suite(set(read_json(data.LABELS)), directory) if directory else {}
+    suite = load_suite(None, directory) if directory else {}
+    warn_unknown(suite, set(read_json(data.LABELS)), directory)
     rates, failed = run(lambda texts: [r["tags"] for r in tagger.predict(texts)], suite,
                         tagger.classes)
     write_json(artifacts.behavior_path(name), rates["all"])  # the headline metric
