@@ -46,13 +46,13 @@ pull: install
 repro: pull
 	$(DVC) repro
 
-# Every test but the integration ones, the smoke DAG included (about 8 minutes on 2 cores).
+# Every test but the integration ones, the smoke DAG included (about 3 minutes on 2 cores).
 # CI runs them all in one session (one smoke DAG): make test TESTS="integration or not integration".
 TESTS ?= not integration
 test: pull
 	$(BIN)/python -m pytest -m "$(TESTS)" --durations=15
 
-# The inner loop: unit tests on small real data, no DVC runs, no full-data training (~30 s).
+# The inner loop: unit tests on small real data, no DVC runs, no full-data training (~11 s).
 test-fast: pull
 	$(BIN)/python -m pytest -m "not slow"
 
