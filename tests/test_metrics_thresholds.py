@@ -152,3 +152,29 @@ def test_cross_fitting_decides_each_half_with_the_other_halfs_thresholds():
     odd_rows_flipped[1::2] = 1 - odd_rows_flipped[1::2]  # the other half now disagrees
     assert not np.array_equal(thresholds.cross_fitted(odd_rows_flipped, s2, meta, cfg),
                               thresholds.decide(s2, full))
+
+
+def test_numpy_counts_match_scikit_learn_on_random_tag_matrices():
+    """F1, precision and recall per class and overall, and the precision-recall curve, as
+    scikit-learn gives them (zero_division=0), on 200 random multi-label cases with ties."""
+    from sklearn.metrics import precision_recall_curve
+
+    rng = np.random.RandomState(0)
+    for _ in range(200):
+        n, k = rng.randint(2, 40), rng.randint(2, 8)
+        y_true = (rng.rand(n, k) < rng.rand()).astype(int)
+        y_pred = (rng.rand(n, k) < rng.rand()).astype(int)
+        scores = np.round(rng.rand(n, k), rng.randint(1, 4))
+        kw = {"average": None, "zero_division": 0}
+        got = metrics.overall(y_true, y_pred)
+        assert got["f1"] == pytest.approx(np.mean(f1_score(y_true, y_pred, **kw)))
+        assert got["micro_f1"] == pytest.approx(
+            f1_score(y_true, y_pred, average="micro", zero_division=0))
+        assert got["precision"] == pytest.approx(np.mean(precision_score(y_true, y_pred, **kw)))
+        assert got["recall"] == pytest.approx(np.mean(recall_score(y_true, y_pred, **kw)))
+        assert metrics.per_class_f1(y_true, y_pred) == pytest.approx(
+            f1_score(y_true, y_pred, **kw).tolist())
+        if y_true.any():
+            precision, recall, _ = precision_recall_curve(y_true.ravel(), scores.ravel())
+            ours = metrics.precision_recall(y_true.ravel(), scores.ravel())
+            assert np.allclose(ours[0], precision) and np.allclose(ours[1], recall)

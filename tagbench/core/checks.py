@@ -67,9 +67,7 @@ INT_OR_NULL = Check((int, type(None)), name="an integer or null")
 def validate(values, schema, prefix="", source=PARAMS_FILE):
     """Raise TagbenchError for the first unknown key, missing key or bad value of a (nested)
     mapping, against a schema of Checks and nested schemas; source names the file."""
-    for key in values:
-        if key not in schema:
-            raise TagbenchError(f"{source}: unknown param '{prefix}{key}'")
+    refuse_unknown(values, schema, prefix, source)
     for key, check in schema.items():
         name = f"{prefix}{key}"
         if key not in values:
@@ -80,6 +78,13 @@ def validate(values, schema, prefix="", source=PARAMS_FILE):
             validate(values[key], check, f"{name}.", source)
         else:
             check(name, values[key], source)
+
+
+def refuse_unknown(values, known, prefix="", source=PARAMS_FILE):
+    """Raise TagbenchError for the first key of values that known does not name."""
+    for key in values:
+        if key not in known:
+            raise TagbenchError(f"{source}: unknown param '{prefix}{key}'")
 
 
 def validate_sections(values, schema, source=PARAMS_FILE):

@@ -57,8 +57,8 @@ def per_class(y_true, y_pred, classes, ids):
 
 
 def precision_recall(y_true, scores):
-    """Precision and recall at every distinct score cut, highest cut first, ending at
-    (1, 0): scikit-learn's `precision_recall_curve`, reversed."""
+    """Precision and recall at every distinct score cut, lowest cut first, ending at (1, 0):
+    scikit-learn's `precision_recall_curve`."""
     y, s = np.asarray(y_true, dtype=np.float64), np.asarray(scores)
     order = np.argsort(s, kind="mergesort")[::-1]
     y, s = y[order], s[order]
@@ -66,14 +66,13 @@ def precision_recall(y_true, scores):
     tp = np.cumsum(y)[cuts]
     predicted = cuts + 1
     recall = np.ones_like(tp) if tp[-1] == 0 else tp / tp[-1]
-    return np.r_[_divide(tp, predicted), 1.0], np.r_[recall, 0.0]
+    return np.r_[_divide(tp, predicted)[::-1], 1.0], np.r_[recall[::-1], 0.0]
 
 
 def pr_curve(y_true, scores, points=101):
     """Micro-averaged precision-recall curve over all (example, tag) cells, on a fixed recall
     grid (precision interpolated as the best at that recall or more), as plot records."""
     precision, recall = precision_recall(np.ravel(y_true), np.ravel(scores))
-    precision, recall = precision[::-1], recall[::-1]  # scikit-learn's order
     best = np.maximum.accumulate(precision[np.argsort(recall)][::-1])[::-1]
     grid = np.linspace(0, 1, points)
     at = np.searchsorted(np.sort(recall), grid)

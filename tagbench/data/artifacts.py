@@ -71,6 +71,23 @@ TRAINING_TIMES = METRICS / "training"
 COSTS = METRICS / "cost"  # latency, throughput, size: measured by each evaluate stage
 
 
+def one_per_baseline(folder):
+    """The path function of a folder that holds one <baseline>.json for each baseline."""
+    return lambda name: folder / f"{name}.json"
+
+
+metrics_path = one_per_baseline(BASELINE_METRICS)
+training_time_path = one_per_baseline(TRAINING_TIMES)
+cv_path = one_per_baseline(CV)
+noise_path = one_per_baseline(NOISE)
+cost_path = one_per_baseline(COSTS)
+behavior_path = one_per_baseline(BEHAVIOR)
+behavior_kinds_path = one_per_baseline(BEHAVIOR_KINDS)
+faithfulness_path = one_per_baseline(FAITHFULNESS)
+explanations_path = one_per_baseline(EXPLANATIONS)
+tags_path = one_per_baseline(TAGS)
+
+
 def model_dir(name):
     return MODELS / name / "model"
 
@@ -83,20 +100,12 @@ def predictions_path(name, split):
     return PREDICTIONS / name / f"{split}.npy"
 
 
-def metrics_path(name):
-    return BASELINE_METRICS / f"{name}.json"
-
-
 def pr_path(name, split):
     return PR / name / f"{split}.json"
 
 
 def training_log(name):
     return LOGS / name
-
-
-def training_time_path(name):
-    return TRAINING_TIMES / f"{name}.json"
 
 
 def training_history(name):
@@ -108,34 +117,6 @@ def training_history(name):
         rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()[1:]]
         curves[path.stem] = [float(value) for _, value in rows]
     return curves
-
-
-def cv_path(name):
-    return CV / f"{name}.json"
-
-
-def noise_path(name):
-    return NOISE / f"{name}.json"
-
-
-def cost_path(name):
-    return COSTS / f"{name}.json"
-
-
-def behavior_path(name):
-    return BEHAVIOR / f"{name}.json"
-
-
-def behavior_kinds_path(name):
-    return BEHAVIOR_KINDS / f"{name}.json"
-
-
-def faithfulness_path(name):
-    return FAITHFULNESS / f"{name}.json"
-
-
-def explanations_path(name):
-    return EXPLANATIONS / f"{name}.json"
 
 
 def behavior_failures_path(name):
@@ -153,10 +134,6 @@ def per_class_path(name):
 
 def pr_figure_path(name):
     return report_dir(name) / "pr_curve.png"
-
-
-def tags_path(name):
-    return TAGS / f"{name}.json"
 
 
 def project_tags(ids, y_true, y_pred):

@@ -23,7 +23,7 @@ def assess(name, p):
     """Everything measured of a baseline whose threshold is chosen: its metrics, behaviour,
     explanations and cost."""
     evaluate(name)
-    reference = cost.reference_ms()  # before the model and its libraries load
+    reference = cost.reference_ms()
     tagger = Predictor(name)
     behavior.write(tagger, p)
     explain.write(tagger, p)

@@ -32,8 +32,9 @@ EVERY = {**data_params.SCHEMA, **model_params.SCHEMA, **SCHEMA}
 def validate(p):
     """Raise TagbenchError for the first unknown key, missing key, bad value or unknown
     baseline anywhere in params.yaml."""
-    checks.validate(p, {**EVERY, **model_params.added(p)})
-    model_params.validate(p)
+    checks.refuse_unknown(p, {**EVERY, **model_params.added(p)})
+    model_params.validate(p)  # the data's and the models' sections
+    checks.validate_sections(p, SCHEMA)
     model_params.check_names(p, "cv.baselines", model_params.known(p))
     model_params.check_names(p, "noise.baselines", model_params.known(p))
 

@@ -71,14 +71,20 @@ def loads_baselines(root, path):
                for node in ast.walk(ast.parse(Path(path).read_text(encoding="utf-8"))))
 
 
+@functools.cache  # every stage of a check reads the same file
+def run_params(root):
+    from tagbench.core.params import read_yaml
+
+    return read_yaml(Path(root) / "params.yaml")
+
+
 def registry_modules(root, baselines_named):
     """The model modules the registry may load for these baselines (None: any baseline or
     hybrid; a hybrid may load any baseline as its member); a baseline params.yaml adds is
     built as the registered one it is `like`."""
-    from tagbench.core.params import read_yaml
     from tagbench.models.registry import BASELINES, HYBRID, kind, stream
 
-    p = read_yaml(Path(root) / "params.yaml")
+    p = run_params(str(root))
     names = [kind(n, p) if n in p.get("baselines", {}) else n for n in baselines_named or []]
     if baselines_named is None or any(n not in BASELINES for n in names):
         return {entry.module for entry in (*BASELINES.values(), HYBRID)}

@@ -19,7 +19,7 @@ def tradeoffs_markdown(rows, front, choice, context):
         f"reports. Latency: median over the first {LATENCY_TEXTS} val projects at batch 1 "
         f"(the least of {ROUNDS} rounds), whole predict path, on this machine "
         f"({context['machine']}), timed by each baseline's evaluate stage and rescaled to one "
-        f"machine speed by a reference workload timed in the same process. Training "
+        f"machine speed by a reference workload timed in a fresh Python beside it. Training "
         f"time, summed over baselines: {context['train_seconds']:.0f} s. Behavioural tests: "
         f"the share of the hand-written cases in data/behavioral/ passed, all (minimum "
         f"functionality / invariance / directional). Explanations: the share of the val "

@@ -34,11 +34,11 @@ def set_flags(preset_path):
 
 def only(names, current):
     """(flags, notes): the `dvc exp run` flags that narrow a run to the baselines named (any
-    registered one, or one params.yaml adds; a hybrid named brings its two members), with each
-    hybrid whose members are both in, and a
-    note for each hybrid left out. DVC's -S merges a mapping into the one in params.yaml and
-    replaces a list, and `baselines` and `hybrids` are mappings (each stage group's foreach
-    needs the family beside the name): so each is deleted (~key) and added anew (+key=...)."""
+    registered one, or one params.yaml adds; a hybrid named brings its two members) and each
+    hybrid whose members are both in, and a note for each hybrid left out. DVC's -S merges a
+    mapping into the one in params.yaml and replaces a list, and `baselines` and `hybrids`
+    are mappings (each stage group's foreach needs the family beside the name): so each is
+    deleted (~key) and added anew (+key=...)."""
     hybrids = current["hybrids"]
     families = {**{n: b.family for n, b in registry.BASELINES.items()}, **current["baselines"]}
     known = [*families, *hybrids]
