@@ -68,7 +68,7 @@ def choose(rows, val_samples, cv, config):
 @exits_cleanly
 def main():
     p = params.load()
-    names = every_baseline(p)
+    names, splits = every_baseline(p), read_json(data.SPLITS)
     evaluations = {name: artifacts.evaluation(name) for name in names}
     truth = artifacts.shared_truth(evaluations)
     predictions = {name: {split: labels for split, (_, _, labels) in splits.items()}
@@ -90,9 +90,11 @@ def main():
                "machine": f"{os.cpu_count()} CPU cores",
                "train_seconds": sum(r["train_seconds"] for r in rows
                                     if r["name"] in p["baselines"]),  # hybrids: no training
-               "train_size": len(read_json(data.SPLITS)["train"]),
+               "train_size": len(splits["train"]), "split": splits["method"],
                "missing_classes": {s: r["missing_classes"]
                                    for s, r in read_json(artifacts.SPLIT_STATS).items()},
+               "positives": {s: dict(zip(data.load_classes(), truth[s].sum(axis=0).tolist()))
+                             for s in ("val", "test")},
                **p["report"]}
     write_json(artifacts.TRADEOFFS, {
         "context": context, "baselines": rows, "pareto_front": front,

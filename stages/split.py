@@ -1,4 +1,4 @@
-"""Stage split: iterative multi-label stratified train/val/test ids."""
+"""Stage split: train/val/test ids, temporal by default (tagbench/data/split.py)."""
 
 from tagbench import data
 from tagbench.core.errors import exits_cleanly
@@ -12,6 +12,7 @@ def main():
     records, classes = read_json(data.PROCESSED), read_json(data.CLASSES)
     s = p["split"]
     splits = split.split_ids(records, classes, s["method"], s["train_size"], s["order"], p["seed"])
+    used = splits["method"] = split.method_used(records, s["method"])
     report = split.label_distribution(records, classes, {n: splits[n] for n in data.SPLIT_NAMES})
     write_json(data.SPLITS, splits)
     write_json(artifacts.SPLIT_DISTRIBUTION, report)
@@ -19,8 +20,9 @@ def main():
     write_json(artifacts.SPLIT_STATS, {
         name: {**{k: v for k, v in r.items() if k != "share"},
                "missing_classes": missing.get(name, [])} for name, r in report.items()})
-    print(f"split{' (the dataset’s own)' if records[0]['split'] else ''}: "
-          + ", ".join(f"{n} {r['size']}" for n, r in report.items()))
+    if used != s["method"] and used == "iterative":
+        print("split.method temporal: the dataset has no dates (dataset.date), so iterative")
+    print(f"split ({used}): " + ", ".join(f"{n} {r['size']}" for n, r in report.items()))
     for name, absent in missing.items():
         print(f"warning: {len(absent)} class(es) with no {name} row: {', '.join(absent[:5])}")
 

@@ -190,7 +190,7 @@ def test_the_recommendation_never_reads_the_test_split(dag):
         after = json.loads((dag / "metrics" / "tradeoffs.json").read_text())
     assert [r["test_f1"] for r in after["baselines"]] != [
         r["test_f1"] for r in before["baselines"]]
-    for key in ("best_on_val", "candidates", "p_values"):
+    for key in ("best_on_val", "candidates", "bounds", "recommended"):
         assert after["recommendation"][key] == before["recommendation"][key]
 
 

@@ -112,8 +112,7 @@ def test_bootstrap_interval_brackets_the_point_and_shares_resamples():
     assert low < metrics.overall(y, good)["f1"] < high
     assert np.array_equal(samples["same"], samples["good"])  # the same resamples for all
     assert metrics.interval(samples["bad"])[1] < low
-    assert metrics.one_sided_p(samples["good"], samples["bad"]) == 0
-    assert metrics.one_sided_p(samples["bad"], samples["good"]) == 1
+    assert np.all(samples["good"] > samples["bad"])  # paired: good wins every resample
 
 
 def test_paired_bootstrap_against_every_possible_resample():
@@ -133,9 +132,7 @@ def test_paired_bootstrap_against_every_possible_resample():
         expected_b = f1_score(y[rows], b[rows], average="macro", zero_division=0)
         assert fa[row] == pytest.approx(expected_a)
         assert fb[row] - fa[row] == pytest.approx(expected_b - expected_a)
-    exact_p = np.mean([fb[r] - fa[r] <= 0 for r in range(len(draws))])
-    assert 0 < exact_p < 1  # both signs occur: the p-value is not trivially 0 or 1
-    assert metrics.one_sided_p(fb, fa) == exact_p
+    assert np.any(fb > fa) and np.any(fb < fa)  # both signs occur: the bound is not trivial
     assert metrics.interval(fb - fa, 0.5) == tuple(np.percentile(fb - fa, [25, 75]))
 
 

@@ -1,5 +1,7 @@
 import numpy as np
+import pytest
 
+from tagbench.core.errors import TagbenchError
 from tagbench.data import binarize, preprocess, readers, split
 
 
@@ -71,3 +73,30 @@ def test_cv_mean_is_the_mean_of_the_folds(monkeypatch):
     assert row["val_f1_folds"] == [0.5, 0.7, 0.6] and row["val_f1_mean"] == np.mean([.5, .7, .6])
     assert row["val_f1_std"] == np.std([0.5, 0.7, 0.6], ddof=1)
     assert cv.cross_validate("x", {"split": {"folds": 1}}) == {"folds": 1}
+
+
+def test_the_default_temporal_split_tests_on_projects_newer_than_any_trained_on(
+        v1_processed, repo_params):
+    records, classes = v1_processed
+    assert repo_params["split"]["method"] == "temporal"
+    s = split.split_ids(records, classes, "temporal", 0.7, 2, 42)
+    date = {r["id"]: str(r["date"]) for r in records}
+    newest = {name: max(date[i] for i in s[name]) for name in ("train", "val")}
+    assert newest["train"] <= min(date[i] for i in s["val"])
+    assert newest["val"] <= min(date[i] for i in s["test"])
+    assert s == split.split_ids(records, classes, "temporal", 0.7, 2, 7)  # no seed moves it
+    assert not split.seeded(records, "temporal") and split.seeded(records, "iterative")
+
+
+def test_without_dates_the_temporal_split_is_iterative_and_a_given_split_stays(v1_processed):
+    records, classes = v1_processed
+    undated = [{**r, "date": None} for r in records]
+    assert split.method_used(undated, "temporal") == "iterative"
+    assert split.split_ids(undated, classes, "temporal", 0.7, 2, 42) == split.split_ids(
+        undated, classes, "iterative", 0.7, 2, 42)
+    some = [{**r, "date": None} if i == 3 else r for i, r in enumerate(records)]
+    with pytest.raises(TagbenchError, match="needs a date .* on every row; 1 have none"):
+        split.split_ids(some, classes, "temporal", 0.7, 2, 42)
+    given = [{**r, "split": "train" if i % 3 else "test" if i % 2 else "val"}
+             for i, r in enumerate(records)]
+    assert split.method_used(given, "temporal") == "given"

@@ -103,12 +103,6 @@ def interval(samples, level=0.95):
     return tuple(float(q) for q in np.percentile(samples, [tail, 100 - tail]))
 
 
-def one_sided_p(better, worse):
-    """The one-sided bootstrap p-value of "better beats worse", given their scores on the
-    same resamples: the share of resamples where it does not."""
-    return float(np.mean(np.asarray(better) - np.asarray(worse) <= 0))
-
-
 def bootstrap_macro_f1(y_true, predictions, resamples=1000, seed=0):
     """Macro F1 of every prediction set (name -> 0/1 matrix) on the same bootstrap resamples
     of the examples, so that differences between them are paired. name -> (resamples,)."""

@@ -1,5 +1,6 @@
-"""Multi-label iterative stratified splits (scikit-multilearn) and how well they stratify; the
-lesson's exact split; a temporal one."""
+"""The temporal split (the default: train on the oldest, val then test from the newer),
+multi-label iterative stratified splits (scikit-multilearn) and how well they stratify, the
+lesson's exact split and a dataset's own."""
 
 import numpy as np
 from skmultilearn.model_selection import IterativeStratification
@@ -30,11 +31,28 @@ def three_way(y, train_size, order):
     return train, rest[val], rest[test]
 
 
-def split_ids(records, classes, method, train_size, order, seed):
-    """{train, val, test: [ids]}: the dataset's own split when it has one, else the project's
-    stratified split, the lesson's exact one or the temporal one; the lesson's also keeps
-    numpy's RNG state after it (its baselines drew from there on)."""
+def method_used(records, method):
+    """The split method that applies: "given" when the dataset has its own split, "iterative"
+    for "temporal" on a dataset without dates, else method."""
     if records[0]["split"]:
+        return "given"
+    if method == "temporal" and not any(r["date"] for r in records):
+        return "iterative"
+    return method
+
+
+def seeded(records, method):
+    """Whether the seed changes the split (only the iterative one draws)."""
+    return method_used(records, method) == "iterative"
+
+
+def split_ids(records, classes, method, train_size, order, seed):
+    """{train, val, test: [ids]}: the dataset's own split when it has one, else the temporal
+    one (iterative when the dataset has no dates), the project's stratified split or the
+    lesson's exact one; the lesson's also keeps numpy's RNG state after it (its baselines
+    drew from there on)."""
+    method = method_used(records, method)
+    if method == "given":
         return given(records)
     if method == "temporal":
         return temporal(records, train_size)
@@ -60,7 +78,8 @@ def temporal(records, train_size):
     undated = [r["id"] for r in records if not r["date"]]
     if undated:
         raise TagbenchError(f"split.method temporal needs a date (dataset.date) on every row; "
-                            f"{len(undated)} have none, the first {undated[0]!r}")
+                            f"{len(undated)} have none, the first {undated[0]!r} (or "
+                            f"-S split.method=iterative)")
     ids = [r["id"] for r in sorted(records, key=lambda r: str(r["date"]))]  # stable: file order
     train = round(train_size * len(ids))
     val = train + (len(ids) - train) // 2

@@ -23,7 +23,9 @@ SCHEMA = {
     "threshold": {"method": Choice("global", "per_class", "fixed"), "min_support": Int(1),
                   "at_least_one": BOOL},
     "report": {"max_latency_ms": POSITIVE, "max_size_mb": POSITIVE, "resamples": Int(100),
-               "alpha": Num(0, 1, open_low=True, open_high=True), "min_behavior_pass": Num(0, 1),
+               "alpha": Num(0, 1, open_low=True, open_high=True), "margin": Num(0, 1),
+               "cost_band": Num(1, 100), "cost_floor_ms": Num(0, 1e6),
+               "cost_floor_mb": Num(0, 1e6), "min_behavior_pass": Num(0, 1),
                "min_faithfulness": Num(-1, 1)},
 }
 EVERY = {**data_params.SCHEMA, **model_params.SCHEMA, **SCHEMA}

@@ -1,7 +1,6 @@
-"""The recommendation, chosen on val: the Pareto front of F1 against latency and size, and
-the cheapest baseline whose val macro F1 is not significantly below the best one's (Holm's
-correction for the number of comparisons), among those within the budget, the behavioural
-pass rate and the faithfulness floor."""
+"""The recommendation, chosen on val: the Pareto front of F1 against latency and size, cost
+classes, and the best val macro F1 within the budgets unless a cheaper class is shown no
+worse than a margin below it (non-inferiority: the burden of proof on the cheaper model)."""
 
 import numpy as np
 
@@ -40,84 +39,119 @@ def pareto_front(rows):
     return [r["name"] for r in rows if not any(beats(o, r) for o in rows)]
 
 
-SAME_SPEED = 1.1  # latencies within 10% of the fastest: one speed (a re-measurement moves
-                  # a baseline's by a few percent; two baselines sharing a predict path, such
-                  # as a hybrid and its member, differ by less)
+def tiers(values, band, floor):
+    """Each value's tier (0 the least): sorted, a value more than band times its tier's first
+    starts the next; values under floor count as floor."""
+    tier, first, of = -1, None, {}
+    for value in sorted({max(v, floor) for v in values}):
+        if first is None or value > band * first:
+            tier, first = tier + 1, value
+        of[value] = tier
+    return [of[max(v, floor)] for v in values]
 
 
-def cheapest(rows):
-    """The name of the cheapest row: the smallest on disk among those within SAME_SPEED of
-    the fastest one's latency."""
-    fastest = min(r["latency_ms"] for r in rows)
-    fast = [r for r in rows if r["latency_ms"] <= SAME_SPEED * fastest]
-    return min(fast, key=lambda r: (r["size_mb"], r["latency_ms"]))["name"]
+def cost_classes(rows, config):
+    """name -> cost class, 0 the cheapest: a latency tier and a size tier (`tiers`, within
+    config's cost_band above their floors), ranked latency first. A hybrid costs what its
+    learned member costs (the rules add about 0.01 MB and well under a millisecond)."""
+    names = [r["name"] for r in rows]
+    latency = tiers([r["latency_ms"] for r in rows], config["cost_band"], config["cost_floor_ms"])
+    size = tiers([r["size_mb"] for r in rows], config["cost_band"], config["cost_floor_mb"])
+    pairs = dict(zip(names, zip(latency, size)))
+    for r in rows:
+        member = r.get("hybrid", {}).get("members", [None])[0]
+        if member in pairs:
+            pairs[r["name"]] = pairs[member]
+    rank = {pair: i for i, pair in enumerate(sorted(set(pairs.values())))}
+    return {name: rank[pair] for name, pair in pairs.items()}
 
 
-def p_below(best, other, by_folds):
-    """One-sided p-value of "best's val macro F1 is above other's": paired bootstrap over
-    val projects (scores on the same resamples), or a paired t-test over k folds."""
+def lower_bound(other, best, level, by_folds):
+    """The one-sided (1 - level) lower confidence bound of other's val macro F1 minus best's:
+    the level quantile of their paired bootstrap differences, or with folds the paired
+    t bound over the folds."""
+    difference = np.asarray(other, dtype=float) - np.asarray(best, dtype=float)
     if not by_folds:
-        from tagbench.core.metrics import one_sided_p  # scikit-learn: not on predict's path
+        return float(np.quantile(difference, level))
+    if np.ptp(difference) == 0:
+        return float(difference[0])
+    from scipy.stats import t  # not on predict's path
 
-        return one_sided_p(best, other)
-    from scipy.stats import ttest_rel
-
-    if np.array_equal(best, other):
-        return 1.0
-    return float(ttest_rel(best, other, alternative="greater").pvalue)
+    spread = difference.std(ddof=1) / np.sqrt(len(difference))
+    return float(difference.mean() - t.ppf(1 - level, len(difference) - 1) * spread)
 
 
-def holm(p_values):
-    """Holm's step-down adjustment (Holm 1979) of m p-values: the i-th smallest times
-    (m - i + 1), never below the one before it, at most 1. Rejecting where the adjusted p is
-    below alpha keeps the chance of any false rejection among the m at most alpha."""
-    adjusted, running = {}, 0.0
-    for i, (name, p) in enumerate(sorted(p_values.items(), key=lambda item: item[1])):
-        running = max(running, min(1.0, (len(p_values) - i) * p))
-        adjusted[name] = running
-    return adjusted
+def excluded(rows, val_scores, config):
+    """name -> why it cannot be chosen whatever its F1: not scored, behaviour, explanations,
+    budget (in that order)."""
+    why = {}
+    for r in rows:
+        if r["name"] not in val_scores:
+            why[r["name"]] = "not cross-validated"
+        elif r["behavior_pass"] is not None and r["behavior_pass"] < config["min_behavior_pass"]:
+            why[r["name"]] = (f"passes {r['behavior_pass']:.0%} of the behavioural tests, "
+                              f"under {config['min_behavior_pass']:.0%}")
+        elif r["faithfulness"]["difference"] < config["min_faithfulness"]:
+            why[r["name"]] = "explanations no better than random words"
+        elif r["latency_ms"] > config["max_latency_ms"] or r["size_mb"] > config["max_size_mb"]:
+            why[r["name"]] = "over the latency or size budget"
+    return why
 
 
 def recommend(rows, val_scores, config, by_folds=False):
-    """The recommendation, chosen on val (test is only reported): among the baselines within
-    config's max_latency_ms and max_size_mb that pass at least min_behavior_pass of the
-    behavioural tests and whose explanations beat random deletion by min_faithfulness, the
-    cheapest (`cheapest`) whose val macro F1 is not
-    significantly below the best one's (one-sided, at config['alpha'], Holm-adjusted for the
-    comparisons made; "uncorrected" says what the raw p-values would have chosen).
+    """The recommendation, chosen on val (test is only reported). Among the baselines within
+    config's budgets, behavioural pass rate and faithfulness floor, the best val macro F1
+    stands unless a baseline of a cheaper cost class (`cost_classes`) is shown no worse than
+    config's margin below it: the one-sided lower bound of its val F1 minus the best's lies
+    above -margin, at level alpha / m for the m cheaper baselines compared (Bonferroni: more
+    comparisons, wider bounds, never an extra swap). Of those shown no worse, the cheapest
+    class wins, and within a class the higher val F1.
 
     val_scores: name -> macro F1 on the same val bootstrap resamples, or with by_folds,
     name -> its k-fold val scores (a baseline without them cannot be chosen).
     """
-    scored = [r for r in rows if r["name"] in val_scores]
-    failing = [r["name"] for r in scored if r["behavior_pass"] is not None
-               and r["behavior_pass"] < config["min_behavior_pass"]]
-    behaving = [r for r in scored if r["name"] not in failing
-                and r["faithfulness"]["difference"] >= config["min_faithfulness"]]
-    fitting = [r for r in behaving if r["latency_ms"] <= config["max_latency_ms"]
-               and r["size_mb"] <= config["max_size_mb"]]
-    choice = {"recommended": None, "best_on_val": None, "candidates": [], "p_values": {},
-              "failing_behavior": failing,
-              "unfaithful": [r["name"] for r in scored
-                             if r["faithfulness"]["difference"] < config["min_faithfulness"]],
-              "over_budget": [r["name"] for r in behaving if r not in fitting],
-              "not_scored": [r["name"] for r in rows if r["name"] not in val_scores],
+    classes, why = cost_classes(rows, config), excluded(rows, val_scores, config)
+    choice = {"recommended": None, "best_on_val": None, "candidates": [], "bounds": {},
+              "cost_classes": classes, "why_not": dict(why), "margin": config["margin"],
               "alpha": config["alpha"], "by": "folds" if by_folds else "val bootstrap"}
-    if not fitting:
+    open_ = [r["name"] for r in rows if r["name"] not in why]
+    if not open_:
         return choice
-    mean = {r["name"]: float(np.mean(val_scores[r["name"]])) for r in fitting}
-    best = max(fitting, key=lambda r: mean[r["name"]])["name"]
-    p_values = {r["name"]: p_below(val_scores[best], val_scores[r["name"]], by_folds)
-                for r in fitting if r["name"] != best}
-    adjusted = holm(p_values)
+    f1 = {r["name"]: r["val_f1"] for r in rows}  # folds: their mean
+    mean = {n: float(np.mean(val_scores[n])) if by_folds else f1[n] for n in open_}
+    best = max(open_, key=lambda n: (mean[n], -classes[n]))
+    cheaper = [n for n in open_ if classes[n] < classes[best]]
 
-    def kept(p):
-        return [r for r in fitting if r["name"] == best or p[r["name"]] >= config["alpha"]]
+    def bounds(level):
+        return {n: lower_bound(val_scores[n], val_scores[best], level, by_folds)
+                for n in open_ if n != best}
 
-    candidates = kept(adjusted)
-    return {**choice, "recommended": cheapest(candidates), "best_on_val": best,
-            "candidates": [r["name"] for r in candidates],
-            "p_values": {n: round(p, 4) for n, p in p_values.items()},
-            "p_holm": {n: round(p, 4) for n, p in adjusted.items()},
-            "uncorrected": {"recommended": cheapest(kept(p_values)),
-                            "candidates": [r["name"] for r in kept(p_values)]}}
+    def chosen(bound):
+        candidates = [best] + [n for n in cheaper if bound[n] > -config["margin"]]
+        return min(candidates, key=lambda n: (classes[n], -mean[n])), candidates
+
+    corrected, raw = bounds(config["alpha"] / max(1, len(cheaper))), bounds(config["alpha"])
+    name, candidates = chosen(corrected)
+    for n in open_:
+        choice["why_not"][n] = reason(n, name, best, cheaper, candidates, corrected, classes,
+                                      config["margin"])
+    return {**choice, "recommended": name, "best_on_val": best, "candidates": candidates,
+            "bounds": {n: round(b, 4) for n, b in corrected.items()},
+            "comparisons": len(cheaper),
+            "uncorrected": dict(zip(("recommended", "candidates"), chosen(raw)))}
+
+
+def reason(name, chosen, best, cheaper, candidates, bounds, classes, margin):
+    """Why name was or was not chosen, in a few words."""
+    if name == chosen:
+        return "chosen: the best on val" if name == best else "chosen: cheaper, shown no worse"
+    if name == best:
+        return f"best on val, but {chosen} costs less and is shown no worse"
+    if name in candidates:
+        return (f"shown no worse, but {chosen} costs less" if classes[chosen] < classes[name]
+                else f"shown no worse, but {chosen} scores higher at the same cost")
+    if name in cheaper:
+        return f"cheaper, but not shown within {margin} of the best"
+    if classes[name] == classes[best]:
+        return f"same cost as {best}, lower val F1"
+    return f"costs more than {best}, lower val F1"

@@ -3,7 +3,8 @@
 Opt-in (params.yaml's noise.baselines is empty by default: no noise@ stage, so `dvc repro`
 pays nothing). Model seeds retrain every baseline on the committed split under each seed;
 split seeds re-split the data (the model seed fixed) and retrain, which also moves val and
-test. Each run chooses its threshold on val, as the pipeline does.
+test (only a split that draws: the iterative one; the temporal split has no seed). Each
+run chooses its threshold on val, as the pipeline does.
 """
 
 import time
@@ -67,6 +68,8 @@ def noise_floor(name, p):
     """{"seeds", "split_seeds", "baselines": {name: {"seed": spread, "split_seed": spread,
     "seconds"}}} of one baseline; no row when no seed is asked for."""
     seeds, split_seeds = p["noise"]["seeds"], p["noise"]["split_seeds"]
+    if not split.seeded(read_json(data.PROCESSED), p["split"]["method"]):
+        split_seeds = []  # the temporal split, or the dataset's own: no seed moves it
     result = {"seeds": seeds, "split_seeds": split_seeds, "baselines": {}}
     if not seeds and not split_seeds:
         return result
@@ -101,11 +104,12 @@ def merge(kept, result, source):
 
 def markdown(result):
     """The noise table for reports/noise_floor.md and the README."""
-    lines = [f"Every baseline retrained under n model seeds on the committed split, and under "
-             f"split seeds {result['split_seeds']} (model seed fixed), threshold chosen on val "
-             f"each time. Macro F1: mean ± std [min, max]. The seed floor: how far two runs "
-             f"that differ only by chance can differ in test macro F1 (t(n-1) * sqrt(2) * std, "
-             f"two-sided, {1 - FALSE_ALARM:.1%}).", "",
+    splits = (f"under split seeds {result['split_seeds']} (model seed fixed)"
+              if result["split_seeds"] else "no split seeds (the split draws none)")
+    lines = [f"Every baseline retrained under n model seeds on the committed split, and "
+             f"{splits}, threshold chosen on val each time. Macro F1: mean ± std [min, max]. "
+             f"The seed floor: how far two runs that differ only by chance can differ in test "
+             f"macro F1 (t(n-1) * sqrt(2) * std, two-sided, {1 - FALSE_ALARM:.1%}).", "",
              "| baseline | n | model seeds: val | model seeds: test | seed floor | "
              "split seeds: val | split seeds: test | seconds | from |",
              "|---|---|---|---|---|---|---|---|---|"]
