@@ -14,7 +14,7 @@ from tagbench.core.params import every_baseline
 from tagbench.data import artifacts
 from tagbench.evaluation import cost, explain, params
 from tagbench.evaluation.behavior import FIELDS as TEST_TYPES
-from tagbench.report import markdown, recommend
+from tagbench.report import markdown, recommend, seeds
 
 
 def measure(name, costs, measured, truth, config):
@@ -78,6 +78,10 @@ def main():
     for name in names:
         row, studies[name] = measure(name, costs, evaluations[name][0], truth, p["threshold"])
         rows.append(row)
+    spread = seeds.spreads(read_json(artifacts.NOISE_FLOOR)
+                           if artifacts.NOISE_FLOOR.exists() else None)
+    for row in rows:
+        row["seeds"] = spread.get(row["name"])
     val_samples = add_intervals(rows, truth, predictions, p)
     rows.sort(key=lambda r: -r["val_f1"])
     front = recommend.pareto_front(rows)

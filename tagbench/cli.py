@@ -11,17 +11,20 @@ from tagbench.core.errors import TagbenchError, exits_cleanly
 from tagbench.core.io import read_json, write_json, write_text
 from tagbench.data import artifacts
 from tagbench.evaluation import params as full
-from tagbench.report import lesson, readme, recommend
+from tagbench.report import lesson, readme, recommend, seeds
 from tagbench.runs import flags, lockcheck
 
 
 def cmd_baselines(args):
     """List every baseline in params.yaml with its test macro F1, latency and size (from the
-    tradeoff report), or the command that builds it."""
+    tradeoff report) and, where a seed moves it, its test macro F1 over the noise floor's
+    model seeds; or the command that builds it."""
     p = full.load()
     names = params.every_baseline(p)
     tradeoffs = recommend.tradeoff_rows()
     recommended = recommend.recommended_baseline(names)
+    spread = seeds.spreads(read_json(artifacts.NOISE_FLOOR)
+                           if artifacts.NOISE_FLOOR.exists() else None)
     for name in names:
         path = artifacts.metrics_path(name)
         if not path.exists():
@@ -32,6 +35,8 @@ def cmd_baselines(args):
         if name in tradeoffs:
             row = tradeoffs[name]
             line += f"  {row['latency_ms']:7.2f} ms/project  {row['size_mb']:8.2f} MB"
+        if name in spread:
+            line += f"  seeds {seeds.cell(spread[name])}"
         print(line + ("  (recommended)" if name == recommended else ""))
     if not tradeoffs:
         print("latency and size: run `dvc repro report`")

@@ -24,7 +24,8 @@ TRAINER = {"max_train_rows": 0, "seed": None, "input": "cleaned", "tokenizer_lev
            "min_freq": 1, "max_len": 50, "lr": 0.01, "weight_decay": 0.0, "batch_size": 4,
            "num_epochs": 2, "patience": 5,
            "monitor": "val_loss", "scheduler": "plateau", "scheduler_patience": 2,
-           "warmup_ratio": 0.0, "loss_weighting": "weight", "device": "cpu"}
+           "warmup_ratio": 0.0, "loss_weighting": "weight", "ema": 0.0, "ensemble": 1,
+           "device": "cpu"}
 CONFIGS = {"cnn": CNNConfig(**TRAINER, **TINY["cnn"]), "rnn": RNNConfig(**TRAINER, **TINY["rnn"])}
 RUN = Run("model", seed=0, threads=1)
 TEXTS = ["graph neural nets", "image segmentation", "language models", "object detection",
@@ -243,3 +244,28 @@ def test_loss_weighting_modes():
     assert loss_function([1.0, 3.0], "weight", cpu).weight.tolist() == [0.5, 1.5]
     unweighted = loss_function([1.0, 3.0], "none", cpu)
     assert unweighted.weight is None and unweighted.pos_weight is None
+
+
+def test_an_ensemble_of_k_seeds_averages_their_logits_and_reloads(tmp_path):
+    """k = 2: two members, the first the plain baseline's own net, the logits their mean;
+    saved and loaded as one model."""
+    single = tagger("cnn").fit(TEXTS, Y, val=(TEXTS, Y))
+    pair = tagger("cnn", ensemble=2).fit(TEXTS, Y, val=(TEXTS, Y))
+    assert len(pair.module.nets) == 2 and len(pair.history) == 4
+    with torch.no_grad():
+        batch, _ = collate(np.arange(len(TEXTS)), pair.encode(TEXTS))
+        logits = [net(**batch) for net in pair.module.nets]
+        single_logits = single.module.eval()(**batch)
+    assert torch.equal(logits[0], single_logits)  # member 0 is the baseline's own run
+    expected = torch.sigmoid((logits[0] + logits[1]) / 2).numpy()
+    assert np.allclose(pair.predict_scores(TEXTS), expected, atol=1e-6)
+    pair.save(tmp_path)
+    assert np.array_equal(SequenceTagger.load(tmp_path).predict_scores(TEXTS),
+                          pair.predict_scores(TEXTS))
+
+
+def test_a_moving_average_of_the_weights_is_what_val_judges_and_what_is_kept():
+    plain = tagger("cnn").fit(TEXTS, Y, val=(TEXTS, Y))
+    averaged = tagger("cnn", ema=0.9).fit(TEXTS, Y, val=(TEXTS, Y))
+    assert not np.array_equal(plain.predict_scores(TEXTS), averaged.predict_scores(TEXTS))
+    assert len(averaged.history) == 2

@@ -284,3 +284,19 @@ def test_the_committed_published_results_load():
     assert [(r["metric"], r["value"], r["ours"]) for r in results] == [
         ("macro_f1", 0.46, "transformer"), ("micro_f1", 0.51, "tfidf_logreg"),
         ("macro_f1", 0.49, "transformer")]
+
+
+def test_a_seed_moved_baseline_shows_its_mean_and_sd_over_seeds():
+    from tagbench.report import seeds
+
+    def runs(*tests):
+        stats = {"mean": float(np.mean(tests)), "std": float(np.std(tests, ddof=1)),
+                 "min": min(tests), "max": max(tests)}
+        return {"seed": {"runs": [{"test": t} for t in tests], "val": stats, "test": stats}}
+
+    noise = {"baselines": {"cnn": runs(0.60, 0.62, 0.64), "svm": runs(0.5, 0.5),
+                           "hybrid_svm": {"seed": None}}}
+    spread = seeds.spreads(noise)
+    assert list(spread) == ["cnn"]  # no seed moves svm; the hybrid is not re-seeded
+    assert seeds.cell(spread["cnn"]) == "0.620 ± 0.020 (3 seeds)"
+    assert seeds.cell(None) == "" and seeds.spreads(None) == {}

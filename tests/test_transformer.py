@@ -26,7 +26,8 @@ HPARAMS = {"max_train_rows": 0, "seed": None, "input": "cleaned", "pooling": "me
            "freeze_layers": 0, "dropout_p": 0.1, "lr": 1e-3, "head_lr": 1e-2, "weight_decay": 0.01,
            "batch_size": 4,
            "num_epochs": 2, "patience": 5, "monitor": "val_loss", "scheduler": "linear",
-           "scheduler_patience": 2, "warmup_ratio": 0.1, "loss_weighting": "pos_weight",
+           "scheduler_patience": 2, "warmup_ratio": 0.1, "loss_weighting": "pos_weight", "ema": 0.0,
+           "ensemble": 1,
            "device": "cpu"}
 RUN = Run("transformer", seed=0, threads=1)
 

@@ -168,6 +168,8 @@ class TrainerConfig(Budget):
     scheduler_patience: int = hp(Int(0))
     warmup_ratio: float = hp(SHARE)
     loss_weighting: str = hp(Choice("weight", "pos_weight", "pos_weight_normalized", "none"))
+    ema: float = hp(Num(0, 1, open_high=True))  # 0: off; else the weights' moving-average decay
+    ensemble: int = hp(Int(1))  # k nets trained from k seeds, their logits averaged
     device: str = hp(Choice("auto", "cpu", "cuda"))
 
 

@@ -15,7 +15,7 @@ from tagbench.data.artifacts import (
     TRADEOFFS_MD,
     metrics_path,
 )
-from tagbench.report import lesson
+from tagbench.report import lesson, seeds
 
 
 def _fmt(value):
@@ -29,20 +29,24 @@ def workspace(path):
 
 
 def results_table(baselines, read=workspace):
-    """Markdown: each baseline's test and val macro F1 beside the lesson's numbers, from the
-    metrics files as read gives them (the workspace's, or a commit's)."""
-    rows = ["| baseline | test macro F1 | test micro F1 | val macro F1 | lesson (published) "
-            "| lesson code re-run |", "|---|---|---|---|---|---|"]
+    """Markdown: each baseline's test and val macro F1, its test macro F1 over the noise
+    floor's model seeds where a seed moves it, and the lesson's numbers, from the metrics
+    files as read gives them (the workspace's, or a commit's)."""
+    noise = read(NOISE_FLOOR)
+    spread = seeds.spreads(json.loads(noise) if noise else None)
+    rows = ["| baseline | test macro F1 | over model seeds: mean ± sd | test micro F1 "
+            "| val macro F1 | lesson (published) | lesson code re-run |",
+            "|---|---|---|---|---|---|---|"]
     for name in baselines:
+        lessons = (f"| {_fmt(lesson.PUBLISHED_F1.get(name))} "
+                   f"| {_fmt(lesson.RERUN_F1.get(name))} |")
         text = read(metrics_path(name))
         if text is None:
-            rows.append(f"| {name} | not built | | | {_fmt(lesson.PUBLISHED_F1.get(name))} "
-                        f"| {_fmt(lesson.RERUN_F1.get(name))} |")
+            rows.append(f"| {name} | not built | | | {lessons}")
             continue
         m = json.loads(text)
-        rows.append(f"| {name} | {_fmt(m['test']['f1'])} | {_fmt(m['test']['micro_f1'])} "
-                    f"| {_fmt(m['val']['f1'])} | {_fmt(lesson.PUBLISHED_F1.get(name))} "
-                    f"| {_fmt(lesson.RERUN_F1.get(name))} |")
+        rows.append(f"| {name} | {_fmt(m['test']['f1'])} | {seeds.cell(spread.get(name))} "
+                    f"| {_fmt(m['test']['micro_f1'])} | {_fmt(m['val']['f1'])} {lessons}")
     return "\n".join(rows)
 
 

@@ -3,11 +3,13 @@ Trainer, batched scoring, and safetensors weights + model.json on disk (nothing 
 
 A subclass says how text becomes ids (fit_tokenizer, token_ids, save_tokenizer,
 load_tokenizer) and which nn.Module to build (build_module); the module is called as
-module(ids, lengths) -> logits.
+module(ids, lengths) -> logits. With config.ensemble = k, k modules are trained from k seeds
+and their logits averaged.
 """
 
 import numpy as np
 import torch
+from torch import nn
 
 from tagbench import data
 from tagbench.core.errors import TagbenchError
@@ -43,6 +45,29 @@ def padding_mask(ids, lengths):
     return torch.arange(ids.shape[1], device=ids.device)[None, :] >= lengths[:, None]
 
 
+class Ensemble(nn.Module):
+    """Nets of one architecture; the logits are their mean."""
+
+    def __init__(self, nets):
+        super().__init__()
+        self.nets = nn.ModuleList(nets)
+        self.num_classes = nets[0].num_classes
+
+    def forward(self, **batch):
+        return torch.stack([net(**batch) for net in self.nets]).mean(dim=0)
+
+
+def stacked(nets):
+    """One net as itself (a one-member baseline is the plain one), more as an Ensemble."""
+    return nets[0] if len(nets) == 1 else Ensemble(nets)
+
+
+def member_seed(seed, i):
+    """Member i's seed: the run's own for the first, then far from any other run's (seed + 1
+    is another run of the baseline, which must not share a member with this one)."""
+    return seed + 1_000_003 * i
+
+
 class TorchTagger(Tagger):
     """A torch baseline with scikit-learn's shape: fit, predict_scores, save, load."""
 
@@ -69,13 +94,17 @@ class TorchTagger(Tagger):
         if val is None:
             raise TagbenchError(f"{self.name}: fit needs the val split (early stopping)")
         self.fit_tokenizer(texts)
-        seed_everything(self.run.seed)
-        self.module = self.build_module(pretrained=True)
-        trainer = Trainer(self.module, collate, [self.class_weights[c] for c in self.classes],
-                          self.config, self.run, live=live)
-        trainer.fit(self.encode(texts, y), self.encode(*val))
-        self.history = trainer.history
-        self.module = trainer.net.cpu()
+        train, val = self.encode(texts, y), self.encode(*val)
+        weights, nets, self.history = [self.class_weights[c] for c in self.classes], [], []
+        for i in range(self.config.ensemble):
+            run = self.run._replace(seed=member_seed(self.run.seed, i))
+            seed_everything(run.seed)
+            trainer = Trainer(self.build_module(pretrained=True), collate, weights, self.config,
+                              run, live=live)
+            trainer.fit(train, val)
+            self.history += trainer.history
+            nets.append(trainer.net.cpu())
+        self.module = stacked(nets)
         return self
 
     def predict_scores(self, texts, batch_size=None):
@@ -97,7 +126,8 @@ class TorchTagger(Tagger):
         classes, config, _ = cls.read_config(directory)
         model = cls(classes, config)
         model.load_tokenizer(directory)
-        model.module = model.build_module(pretrained=False, directory=directory)
+        model.module = stacked([model.build_module(pretrained=False, directory=directory)
+                                for _ in range(config.ensemble)])
         load_weights(model.module, f"{directory}/weights.safetensors")
         return model.eval()
 

@@ -4,8 +4,9 @@ A net is an nn.Module called as net(**batch) -> logits, where batch is a dict of
 made by the caller's collate function. The trainer owns the loss (BCEWithLogitsLoss with
 class weights), AdamW, the learning-rate schedule (ReduceLROnPlateau on val loss, or linear
 warm-up then linear decay per batch, the usual one for fine-tuning), early stopping on val
-loss (or val F1) that keeps a real copy of the best weights, length-grouped batches, progress and
-per-epoch logging with dvclive.
+loss (or val F1) that keeps a real copy of the best weights, optionally on an exponential
+moving average of the weights (config.ema), length-grouped batches, progress and per-epoch
+logging with dvclive.
 """
 
 import copy
@@ -15,6 +16,7 @@ import time
 import numpy as np
 import torch
 from torch import nn
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from tqdm import tqdm
 
 from tagbench.core import metrics
@@ -118,8 +120,15 @@ class Trainer:
         self.optimizer = torch.optim.AdamW(parameter_groups(net, config), lr=config.lr,
                                            weight_decay=config.weight_decay)
         self.scheduler = None
+        self.average = (AveragedModel(self.net, multi_avg_fn=get_ema_multi_avg_fn(config.ema),
+                                      use_buffers=True) if config.ema else None)
         self.live = live
         self.history = []
+
+    @property
+    def evaluated(self):
+        """The weights val judges and the best epoch keeps: their moving average, when on."""
+        return self.net if self.average is None else self.average.module
 
     def train_epoch(self, data, rng, epoch):
         self.net.train()
@@ -134,6 +143,8 @@ class Trainer:
             loss = self.loss_fn(logits, targets.to(self.device))
             loss.backward()
             self.optimizer.step()
+            if self.average is not None:
+                self.average.update_parameters(self.net)
             if self.config.scheduler == "linear":
                 self.scheduler.step()
             total += loss.item() * len(indices)
@@ -141,7 +152,7 @@ class Trainer:
         return total / count
 
     def predict(self, data):
-        return score(self.net, self.collate, data, self.config.batch_size, self.device,
+        return score(self.evaluated, self.collate, data, self.config.batch_size, self.device,
                      self.loss_fn)
 
     def fit(self, train, val):
@@ -173,7 +184,7 @@ class Trainer:
                 break
             badness = val_loss if monitor == "val_loss" else -val_f1
             if badness < best:
-                best, best_state, waited = badness, copy.deepcopy(self.net.state_dict()), 0
+                best, best_state, waited = badness, copy.deepcopy(self.evaluated.state_dict()), 0
             else:
                 waited += 1
                 if waited >= self.config.patience:
