@@ -236,7 +236,7 @@ def test_the_stages_on_a_csv_dataset_with_its_own_split(workdir):
     result = run_stage(workdir, "split", fresh=True)
     assert result.returncode == 0, result.stderr
     assert json.loads((workdir / "data/splits.json").read_text()) == {
-        "train": ["a1", "a2"], "val": ["a3"], "test": ["a4"]}
+        "train": ["a1", "a2"], "val": ["a3"], "test": ["a4"], "method": "given"}
     assert "warning: 1 class(es) with no test row: graphs" in result.stdout
     built = (workdir / data.PROCESSED).read_bytes()
     (folder / "d.csv").write_text("id,title,body,labels,part\na1,t,b,7,train\n")
