@@ -78,8 +78,7 @@ def main():
     for name in names:
         row, studies[name] = measure(name, costs, evaluations[name][0], truth, p["threshold"])
         rows.append(row)
-    spread = seeds.spreads(read_json(artifacts.NOISE_FLOOR)
-                           if artifacts.NOISE_FLOOR.exists() else None)
+    spread = seeds.committed()
     for row in rows:
         row["seeds"] = spread.get(row["name"])
     val_samples = add_intervals(rows, truth, predictions, p)

@@ -23,8 +23,7 @@ def cmd_baselines(args):
     names = params.every_baseline(p)
     tradeoffs = recommend.tradeoff_rows()
     recommended = recommend.recommended_baseline(names)
-    spread = seeds.spreads(read_json(artifacts.NOISE_FLOOR)
-                           if artifacts.NOISE_FLOOR.exists() else None)
+    spread = seeds.committed()
     for name in names:
         path = artifacts.metrics_path(name)
         if not path.exists():

@@ -126,7 +126,7 @@ def recommendation_markdown(rows, choice, context):
 
 def rule(choice, context, budget):
     """The rule in one paragraph, with the numbers it ran on."""
-    m = max(1, choice["comparisons"])
+    m = max(1, len(choice["cheaper"]))
     if choice["by"] == "folds":
         test = (f"a paired t bound over the {context['folds']} cross-validation folds of "
                 f"train + val")
@@ -148,7 +148,7 @@ def rule(choice, context, budget):
 def why(choice, by_name):
     """The reasons for the choice in a sentence or two."""
     name, best, bounds = choice["recommended"], choice["best_on_val"], choice["bounds"]
-    cheaper = [n for n in bounds if choice["cost_classes"][n] < choice["cost_classes"][best]]
+    cheaper = choice["cheaper"]
     if name != best:
         text = (f"It costs less than the best on val, {best} ({by_name[best]['val_f1']:.3f}), "
                 f"and is shown no worse than {choice['margin']} below it (bound "

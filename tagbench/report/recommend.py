@@ -137,7 +137,7 @@ def recommend(rows, val_scores, config, by_folds=False):
                                       config["margin"])
     return {**choice, "recommended": name, "best_on_val": best, "candidates": candidates,
             "bounds": {n: round(b, 4) for n, b in corrected.items()},
-            "comparisons": len(cheaper),
+            "cheaper": cheaper,
             "uncorrected": dict(zip(("recommended", "candidates"), chosen(raw)))}
 
 

@@ -1,6 +1,9 @@
 """A seed-moved baseline's level: its macro F1 over the noise floor's model seeds
 (reports/noise_floor.json), shown beside the committed run, which is one draw of them."""
 
+from tagbench.core.io import read_json
+from tagbench.data.artifacts import NOISE_FLOOR
+
 
 def spreads(noise):
     """name -> {"n", "val", "test"} (each {mean, std, min, max}) for every baseline whose
@@ -19,3 +22,8 @@ def cell(spread, split="test"):
         return ""
     s = spread[split]
     return f"{s['mean']:.3f} ± {s['std']:.3f} ({spread['n']} seeds)"
+
+
+def committed():
+    """spreads() of the committed noise floor; {} before `make noise` has run."""
+    return spreads(read_json(NOISE_FLOOR) if NOISE_FLOOR.exists() else None)
