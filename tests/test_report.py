@@ -209,6 +209,17 @@ def test_without_behavioural_cases_the_rate_excludes_nobody():
     assert markdown.behavior_cell(rows[0]) == "none apply"
 
 
+def test_the_tradeoff_figure_is_the_same_bytes_however_fast_the_machine(tmp_path, monkeypatch):
+    from tagbench.core import plots
+
+    paths = [tmp_path / "fast.png", tmp_path / "slow.png"]
+    plots.tradeoff_scatter(ROWS, ["big", "svm"], paths[0], "svm")
+    clock = iter(range(0, 10**6, 10))  # every reading of the clock 10 s after the last
+    monkeypatch.setattr("adjustText.timer", lambda: next(clock))
+    plots.tradeoff_scatter(ROWS, ["big", "svm"], paths[1], "svm")
+    assert paths[0].read_bytes() == paths[1].read_bytes()
+
+
 def test_offline_template_inlines_the_vega_scripts(tmp_path):
     from tagbench.pipeline import vega
 

@@ -69,10 +69,14 @@ def heatmap(values, rows, columns, path, title="", differences=False):
     save(fig, path)
 
 
+LABEL_STEPS = 500  # adjustText's steps moving labels apart
+
+
 def tradeoff_scatter(rows, front, path, recommended=None):
     """Val macro F1 (what chooses) with its 95% interval as an error bar against latency (log
     x), marker area by model size, the Pareto front drawn, every point labelled where it can be read
-    (adjustText moves crowded labels apart, with a line to their point).
+    (adjustText moves crowded labels apart, with a line to their point; a fixed number of its
+    steps, not its default second of wall clock, so the figure does not depend on the machine).
     rows: dicts with name, val_f1, val_f1_low, val_f1_high, latency_ms, size_mb."""
     from adjustText import adjust_text
 
@@ -97,6 +101,6 @@ def tradeoff_scatter(rows, front, path, recommended=None):
            ylabel="val macro F1 (chooses; test in the table)",
            title="F1 against latency; marker area ~ model size on disk")
     ax.legend(fontsize=8, loc="lower right")
-    adjust_text(labels, objects=points, ax=ax, expand=(1.2, 1.6),
+    adjust_text(labels, objects=points, ax=ax, expand=(1.2, 1.6), iter_lim=LABEL_STEPS,
                 arrowprops={"arrowstyle": "-", "color": "grey", "lw": 0.5})
     save(fig, path)
