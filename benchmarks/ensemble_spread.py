@@ -6,15 +6,19 @@ params.yaml, each as the noise floor trains it), keeps their val and test scores
 each k draws disjoint pairs (A, B) of k members from the pool, averages each side's logits
 as the baseline does, chooses the threshold on val as the pipeline does, and estimates the
 sd of macro F1 over independent k-seed baselines as sqrt(mean((F(A) - F(B))^2) / 2), which
-is unbiased whatever the pool's size. One pool of N nets answers every k up to N / 2,
+is unbiased whatever the pool's size, and how many test cells (project, tag) A and B decide
+differently. One pool of N nets answers every k up to N / 2,
 where measuring each k over 10 seeds would train 10 k nets.
 
-Member scores are kept in benchmarks/results/members/ (not in git) and reused. Run alone on
+Member scores are kept in benchmarks/results/members/ (not in git) and reused while the
+baseline's section and the split stay the same. Run alone on
 the machine, after `make repro`:
     python benchmarks/ensemble_spread.py cnn [--members 20] [--ks 1,2,3,5,10]
 """
 
 import argparse
+import hashlib
+import json
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +26,7 @@ from scipy.special import expit, logit
 from scipy.stats import t as student_t
 
 from tagbench import data
+from tagbench.core import metrics, thresholds
 from tagbench.core.io import read_json, write_text
 from tagbench.core.seeding import seed_everything
 from tagbench.models import params, registry, training
@@ -32,9 +37,17 @@ PAIRS = 150  # disjoint pairs drawn per k
 FLOOR = student_t.ppf(1 - FALSE_ALARM / 2, 9) * np.sqrt(2)  # the seed floor per sd, at 10 seeds
 
 
+def key(name, p, splits):
+    """What a member's scores depend on besides its seed: the baseline's section and the
+    split (a cached member of other params is never reused)."""
+    section = {k: v for k, v in p[name].items() if k not in ("seed", "ensemble")}
+    text = json.dumps([name, section, splits], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
 def member(name, p, seed, splits):
     """{val, test, y_val, y_test} of one single net under seed, cached."""
-    path = OUT / "members" / f"{name}_{seed}.npz"
+    path = OUT / "members" / f"{name}_{key(name, p, splits)}_{seed}.npz"
     if path.exists():
         return dict(np.load(path))
     one = {**p, name: {**p[name], "seed": seed, "ensemble": 1}}
@@ -55,18 +68,27 @@ def averaged(pool, group):
             for s in ("val", "test")]
 
 
+def decided(pool, group, meta, config):
+    """{val, test} macro F1 and the test decisions of the members in group averaged, the
+    threshold chosen on val as the pipeline does."""
+    y = {s: pool[0][f"y_{s}"] for s in ("val", "test")}
+    scores = dict(zip(("val", "test"), averaged(pool, group)))
+    record = thresholds.choose(y["val"], scores["val"], meta, config)
+    tags = {s: thresholds.decide(scores[s], record) for s in y}
+    return {**{s: metrics.overall(y[s], tags[s])["f1"] for s in y}, "tags": tags["test"]}
+
+
 def spread(pool, k, meta, config, rng):
-    """{k, val_mean, val_sd, test_mean, test_sd} over PAIRS disjoint pairs of k members."""
-    y = pool[0]["y_val"], pool[0]["y_test"]
-    f1s = []
+    """{k, val_mean, val_sd, test_mean, test_sd, cells} over PAIRS disjoint pairs of k
+    members; cells: the test (project, tag) cells the two sides of a pair decide differently,
+    on average."""
+    pairs = []
     for _ in range(PAIRS):
         order = rng.permutation(len(pool))
-        for group in (order[:k], order[k:2 * k]):
-            val, test = averaged(pool, group)
-            f1s.append(training.chosen_f1(meta, config, (y[0], val), (y[1], test)))
-    row = {"k": k}
+        pairs.append([decided(pool, g, meta, config) for g in (order[:k], order[k:2 * k])])
+    row = {"k": k, "cells": float(np.mean([(a["tags"] != b["tags"]).sum() for a, b in pairs]))}
     for split in ("val", "test"):
-        a = np.array([f[split] for f in f1s]).reshape(PAIRS, 2)
+        a = np.array([[side[split] for side in pair] for pair in pairs])
         row[f"{split}_mean"] = float(a.mean())
         row[f"{split}_sd"] = float(np.sqrt(np.mean((a[:, 0] - a[:, 1]) ** 2) / 2))
     return row
@@ -77,20 +99,24 @@ def main():
     parser.add_argument("baseline")
     parser.add_argument("--members", type=int, default=20)
     parser.add_argument("--ks", default="1,2,3,5,10")
+    parser.add_argument("--params", default=params.PARAMS_FILE,
+                        help="another params file (an earlier commit's: git show REV:params.yaml)")
     args = parser.parse_args()
-    p, splits = params.load(), read_json(data.SPLITS)
+    p, splits = params.load(args.params), read_json(data.SPLITS)
     pool = [member(args.baseline, p, seed, splits) for seed in range(1, args.members + 1)]
     model = registry.build(args.baseline, p, data.load_classes())  # for the threshold's meta
     meta = {"output": model.output, "default_threshold": model.default_threshold}
     rng = np.random.default_rng(0)
     rows = [spread(pool, int(k), meta, p["threshold"], rng) for k in args.ks.split(",")
             if 2 * int(k) <= len(pool)]
-    lines = [f"{args.baseline}: {len(pool)} single nets (seeds 1-{len(pool)}), sd over "
+    lines = [f"{args.baseline} as {args.params} sets it: {len(pool)} single nets (seeds "
+             f"1-{len(pool)}), sd over "
              f"independent k-seed baselines from {PAIRS} disjoint pairs each", "",
-             "| k | val macro F1, mean ± sd | test macro F1, mean ± sd | seed floor at 10 seeds |",
-             "|---|---|---|---|"]
+             "| k | val macro F1, mean ± sd | test macro F1, mean ± sd | seed floor at 10 seeds "
+             "| test cells two such baselines decide differently |", "|---|---|---|---|---|"]
     lines += [f"| {r['k']} | {r['val_mean']:.3f} ± {r['val_sd']:.4f} | {r['test_mean']:.3f} ± "
-              f"{r['test_sd']:.4f} | {FLOOR * r['test_sd']:.3f} |" for r in rows]
+              f"{r['test_sd']:.4f} | {FLOOR * r['test_sd']:.3f} | {r['cells']:.1f} of "
+              f"{pool[0]['y_test'].size:,} |" for r in rows]
     text = "\n".join(lines) + "\n"
     write_text(OUT / f"ensemble_spread_{args.baseline}.md", text)
     print(text)
