@@ -23,18 +23,16 @@ from pathlib import Path
 
 import numpy as np
 from scipy.special import expit, logit
-from scipy.stats import t as student_t
 
 from tagbench import data
 from tagbench.core import metrics, thresholds
 from tagbench.core.io import read_json, write_text
 from tagbench.core.seeding import seed_everything
 from tagbench.models import params, registry, training
-from tagbench.studies.noise import FALSE_ALARM
+from tagbench.studies.noise import floor
 
 OUT = Path(__file__).parent / "results"
 PAIRS = 150  # disjoint pairs drawn per k
-FLOOR = student_t.ppf(1 - FALSE_ALARM / 2, 9) * np.sqrt(2)  # the seed floor per sd, at 10 seeds
 
 
 def key(name, p, splits):
@@ -62,10 +60,14 @@ def member(name, p, seed, splits):
     return scores
 
 
+def logits(scores):
+    """A member's val and test logits, back from its scores (sigmoids)."""
+    return {s: logit(np.clip(scores[s], 1e-12, 1 - 1e-12)) for s in ("val", "test")}
+
+
 def averaged(pool, group):
     """Val and test scores of the members in group with their logits averaged."""
-    return [expit(np.mean([logit(np.clip(pool[i][s], 1e-12, 1 - 1e-12)) for i in group], 0))
-            for s in ("val", "test")]
+    return [expit(np.mean([pool[i]["logits"][s] for i in group], 0)) for s in ("val", "test")]
 
 
 def decided(pool, group, meta, config):
@@ -104,6 +106,7 @@ def main():
     args = parser.parse_args()
     p, splits = params.load(args.params), read_json(data.SPLITS)
     pool = [member(args.baseline, p, seed, splits) for seed in range(1, args.members + 1)]
+    pool = [{**scores, "logits": logits(scores)} for scores in pool]
     model = registry.build(args.baseline, p, data.load_classes())  # for the threshold's meta
     meta = {"output": model.output, "default_threshold": model.default_threshold}
     rng = np.random.default_rng(0)
@@ -115,7 +118,7 @@ def main():
              "| k | val macro F1, mean ± sd | test macro F1, mean ± sd | seed floor at 10 seeds "
              "| test cells two such baselines decide differently |", "|---|---|---|---|---|"]
     lines += [f"| {r['k']} | {r['val_mean']:.3f} ± {r['val_sd']:.4f} | {r['test_mean']:.3f} ± "
-              f"{r['test_sd']:.4f} | {FLOOR * r['test_sd']:.3f} | {r['cells']:.1f} of "
+              f"{r['test_sd']:.4f} | {floor(r['test_sd'], 10):.3f} | {r['cells']:.1f} of "
               f"{pool[0]['y_test'].size:,} |" for r in rows]
     text = "\n".join(lines) + "\n"
     write_text(OUT / f"ensemble_spread_{args.baseline}.md", text)

@@ -42,10 +42,14 @@ def seed_floor(runs):
     which is another seed to a chaotic training) can differ in test macro F1: the two-sided
     (1 - FALSE_ALARM) bound of their difference, t(n-1) * sqrt(2) * the sample std over n
     model seeds. 0 when every seed scored the same."""
-    std = summary([r["test"] for r in runs])["std"]
+    return floor(summary([r["test"] for r in runs])["std"], len(runs))
+
+
+def floor(std, n):
+    """The seed floor of a test macro F1 sd measured over n model seeds (seed_floor)."""
     if std == 0.0:
         return 0.0
-    return float(student_t.ppf(1 - FALSE_ALARM / 2, len(runs) - 1) * np.sqrt(2) * std)
+    return float(student_t.ppf(1 - FALSE_ALARM / 2, n - 1) * np.sqrt(2) * std)
 
 
 def split_for(p, seed):
