@@ -31,6 +31,8 @@ def measure(name, costs, measured, truth, config):
                                 for n in parts if artifacts.training_time_path(n).exists())}
     if "hybrid" in spent:
         row["hybrid"] = spent["hybrid"]
+    if "future" in measured:
+        row["future"] = {k: measured["future"][k] for k in ("f1", "f1_low", "f1_high")}
     row["behavior_pass"] = read_json(artifacts.behavior_path(name))["pass_rate"]
     kinds = read_json(artifacts.behavior_kinds_path(name))
     row["behavior"] = {test: kinds[test]["pass_rate"] for test in TEST_TYPES}
@@ -53,6 +55,20 @@ def add_intervals(rows, truth, predictions, p):
         row["val_f1_low"], row["val_f1_high"] = metrics.interval(val_samples[row["name"]])
         row["test_f1_low"], row["test_f1_high"] = metrics.interval(test_samples[row["name"]])
     return val_samples
+
+
+def add_future_bounds(rows, p):
+    """Each row's bound against report.future_reference on the future set (recommend.py's
+    future_bounds), which can bar it from the choice; the future set chooses nothing."""
+    reference, config = p["report"]["future_reference"], p["report"]
+    if reference is None:
+        return
+    tagged = {r["name"]: artifacts.future_tags(r["name"]) for r in rows}
+    bounds = recommend.future_bounds(tagged, reference, config["resamples"], config["alpha"],
+                                     p["seed"])
+    for row in rows:
+        if row["name"] in bounds:
+            row["future"]["bound"] = round(bounds[row["name"]], 4)
 
 
 def choose(rows, val_samples, cv, config):
@@ -82,6 +98,7 @@ def main():
     for row in rows:
         row["seeds"] = spread.get(row["name"])
     val_samples = add_intervals(rows, truth, predictions, p)
+    add_future_bounds(rows, p)
     rows.sort(key=lambda r: -r["val_f1"])
     front = recommend.pareto_front(rows)
     cv = artifacts.cross_validation(p["cv"]["baselines"], p["split"]["folds"])

@@ -16,9 +16,10 @@ from tagbench.runs import flags, lockcheck
 
 
 def cmd_baselines(args):
-    """List every baseline in params.yaml with its test macro F1, latency and size (from the
-    tradeoff report) and, where a seed moves it, its test macro F1 over the noise floor's
-    model seeds; or the command that builds it."""
+    """List every baseline in params.yaml with its val and test macro F1, its F1 on the
+    future set (when the data has one), latency and size (from the tradeoff report) and,
+    where a seed moves it, its test macro F1 over the noise floor's model seeds; or the
+    command that builds it."""
     p = full.load()
     names = params.every_baseline(p)
     tradeoffs = recommend.tradeoff_rows()
@@ -30,7 +31,11 @@ def cmd_baselines(args):
             stage = "hybrid" if name in p["hybrids"] else "evaluate"
             print(f"{name:24s} not built: dvc repro {stage}@{name}")
             continue
-        line = f"{name:24s} test macro F1 {read_json(path)['test']['f1']:.3f}"
+        scored = read_json(path)
+        line = (f"{name:24s} val macro F1 {scored['val']['f1']:.3f}  test macro F1 "
+                f"{scored['test']['f1']:.3f}")
+        if "future" in scored:
+            line += f"  future set F1 {readme.future_cell(scored['future'])}"
         if name in tradeoffs:
             row = tradeoffs[name]
             line += f"  {row['latency_ms']:7.2f} ms/project  {row['size_mb']:8.2f} MB"

@@ -195,6 +195,37 @@ def test_the_recommendation_never_reads_the_test_split(dag):
         assert after["recommendation"][key] == before["recommendation"][key]
 
 
+def test_nothing_is_fitted_or_chosen_on_the_future_set(dag):
+    """The future set's labels rotated (each project given another's must and ok tags), then
+    `dvc repro`: only the stages that score it re-run, every model, threshold and score comes
+    out the same bytes, val is unmoved, and the future F1 moves."""
+    import re
+
+    path = dag / "data" / "raw" / "future" / "readmes.jsonl"
+    before = json.loads((dag / "metrics" / "tradeoffs.json").read_text())
+    lock = lock_entries(dag)
+    with restored(dag):
+        rows = [json.loads(line) for line in path.read_text().splitlines()]
+        labels = [(r["must"], r["ok"]) for r in rows]
+        for row, (must, ok) in zip(rows, labels[1:] + labels[:1]):
+            row["must"], row["ok"] = must, ok
+        path.chmod(0o644)
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+        ran = set(re.findall(r"Running stage '([^@']+)", sh(dag, "dvc", "repro").stdout))
+        after, moved = (json.loads((dag / "metrics" / "tradeoffs.json").read_text()),
+                        lock_entries(dag))
+    assert ran <= {"preprocess", "evaluate", "hybrid", "slices", "report"} and "evaluate" in ran
+    for stage, entry in lock.items():  # models and thresholds: the same bytes
+        outs = {o["path"]: o["md5"] for o in entry.get("outs", [])
+                if o["path"].startswith("models/") or o["path"].startswith("data/predictions")}
+        assert outs == {o["path"]: o["md5"] for o in moved[stage].get("outs", [])
+                        if o["path"] in outs}, stage
+    assert [(r["name"], r["val_f1"]) for r in after["baselines"]] == [
+        (r["name"], r["val_f1"]) for r in before["baselines"]]
+    assert [r["future"]["f1"] for r in after["baselines"]] != [
+        r["future"]["f1"] for r in before["baselines"]]
+
+
 @pytest.mark.integration  # experiments and forced retraining: minutes each
 def test_compare_commits_experiments_and_the_workspace(dag):
     with restored(dag):

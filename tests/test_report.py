@@ -117,7 +117,7 @@ def test_a_baseline_below_the_behavioural_pass_rate_is_never_recommended():
     assert choice["why_not"]["svm"] == "passes 50% of the behavioural tests, under 80%"
     text = markdown.tradeoffs_markdown(rows, recommend.pareto_front(rows), choice,
                                        {**CONTEXT, "min_behavior_pass": 0.8})
-    assert "| svm | 0.680 |  | 1 | 1.00 | 2.00 | passes 50% of the behavioural tests" in text
+    assert "| svm | 0.680 |  | 1 | 1.00 | 2.00 |  | passes 50% of the behavioural tests" in text
     assert "passing at least 80% of the behavioural tests" in text
     unfaithful = [{**r, "faithfulness": {**r["faithfulness"], "difference": 0.0}}
                   if r["name"] == "tie" else r for r in rows]

@@ -113,3 +113,43 @@ def bootstrap_macro_f1(y_true, predictions, resamples=1000, seed=0):
 
 def per_class_f1(y_true, y_pred):
     return per_class_scores(y_true, y_pred)[2].tolist()
+
+
+def partial_counts(must, ok, y_pred):
+    """Per project, for partial labels (must: required, ok: allowed, never required):
+    (must tags predicted, must tags, predicted tags in must or ok, predicted tags)."""
+    must, allowed, pred = (np.asarray(m, dtype=bool) for m in (must, ok, y_pred))
+    allowed = allowed | must
+    return np.stack([(must & pred).sum(axis=1), must.sum(axis=1),
+                     (allowed & pred).sum(axis=1), pred.sum(axis=1)], axis=1)
+
+
+def partial_f1(totals):
+    """(recall, precision, F1) from summed partial_counts (last axis: the four counts)."""
+    found, must, right, predicted = np.moveaxis(np.asarray(totals, dtype=np.float64), -1, 0)
+    recall, precision = _divide(found, must), _divide(right, predicted)
+    return recall, precision, _divide(2 * recall * precision, recall + precision)
+
+
+def resampled_partial_f1(must, ok, y_pred, counts):
+    """Micro F1 under partial labels on each resample given by counts (resample_counts)."""
+    return partial_f1(counts @ partial_counts(must, ok, y_pred))[2]
+
+
+def partial(must, ok, y_pred, resamples=1000, seed=0):
+    """Micro F1 under partial labels, the future set's metric: recall of the must tags,
+    precision against must and ok, their harmonic mean, with a 95% bootstrap interval over
+    the projects."""
+    recall, precision, f1 = partial_f1(partial_counts(must, ok, y_pred).sum(axis=0))
+    counts = resample_counts(len(must), resamples, seed)
+    low, high = interval(resampled_partial_f1(must, ok, y_pred, counts))
+    return {"f1": float(f1), "f1_low": low, "f1_high": high, "recall": float(recall),
+            "precision": float(precision), "projects": len(must)}
+
+
+def per_class_recall(must, y_pred, classes):
+    """Per class: the recall of its must tags and how many there are (classes with none
+    left out)."""
+    tp, _, support = counts(must, y_pred)
+    return {c: {"recall": float(tp[i] / support[i]), "must": int(support[i])}
+            for i, c in enumerate(classes) if support[i]}

@@ -13,6 +13,7 @@ STEMMED = Path("data/processed/projects_stemmed.json")
 CLASSES = Path("data/processed/classes.json")
 VOCABULARY = Path("data/processed/vocabulary.json")
 LABELS = Path("data/processed/labels.json")
+FUTURE = Path("data/future.json")  # dataset.future's projects: scored, never fitted
 SPLITS = Path("data/splits.json")
 CLASS_WEIGHTS = Path("data/class_weights.json")
 SPLIT_NAMES = ("train", "val", "test")
@@ -60,3 +61,23 @@ def load_ids(ids, form="cleaned"):
     """The records with these ids, in this order, with their texts in one form."""
     records = {r["id"]: r for r in read_json(STEMMED if form == "stemmed" else PROCESSED)}
     return Dataset([records[i] for i in ids], load_classes(), form)
+
+
+class Future:
+    """The future set (dataset.future): projects written after the data, with partial labels
+    as multi-hot matrices over the classes: must (required) and ok (allowed, never required).
+    It scores a trained baseline; nothing is fitted or chosen on it. Empty without one."""
+
+    def __init__(self, records, classes):
+        self.records, self.classes = records, classes
+        self.ids = [r["id"] for r in records]
+        self.texts = [r["raw"] for r in records]
+        self.must = binarize([r["must"] for r in records], classes)
+        self.ok = binarize([r["ok"] for r in records], classes)
+
+    def __len__(self):
+        return len(self.records)
+
+
+def load_future():
+    return Future(read_json(FUTURE), load_classes())

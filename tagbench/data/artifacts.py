@@ -7,13 +7,14 @@ data/predictions/<baseline>/     val.npy and test.npy: scores (or 0/1 labels) pe
 dvclive/<baseline>/              its fit's log (neural: per epoch)
 metrics/training/<baseline>.json how long its training took (measured, so never in the model)
 metrics/cost/<baseline>.json     its latency, throughput and size (measured by evaluate@)
-metrics/baselines/<baseline>.json its val and test macro and micro F1, precision and recall
+metrics/baselines/<baseline>.json its val and test macro and micro F1, precision and recall,
+                                 and the future set's micro F1 with its interval
 metrics/behavior/<baseline>.json its behavioural pass rate (all cases)
 metrics/<name>.json              the pipeline's other metrics (data, split, cv, noise)
 metrics/details/                 what the headline leaves out: behaviour/<baseline>.json (the
                                  pass rate per kind of case; failed ids: reports/<baseline>/),
                                  faithfulness/<baseline>.json (comprehensiveness), slices.json
-metrics/tags/<baseline>.json     each val and test project's true and predicted tags
+metrics/tags/<baseline>.json     each val, test and future project's true and predicted tags
 metrics/pr/<baseline>/<split>.json  its precision-recall curve
 metrics/explanations/<baseline>.json  its explanations of a few test projects
 metrics/tradeoffs.json           the report's table (cost, quality, the recommendation)
@@ -128,6 +129,11 @@ def report_dir(name):
     return REPORTS / name
 
 
+def future_path(name):
+    """Its recall per tag on the future set (dataset.future)."""
+    return report_dir(name) / "future.json"
+
+
 def per_class_path(name):
     return report_dir(name) / "per_class.json"
 
@@ -177,6 +183,21 @@ def evaluation(name):
     tags = read_json(tags_path(name))
     return read_json(metrics_path(name)), {
         split: tag_matrices(tags[split], tags["classes"]) for split in ("val", "test")}
+
+
+def future_matrices(tags):
+    """(ids, must, ok, predicted) of the future set in a parsed tags file, None without one."""
+    found = tags.get("future")
+    if found is None:
+        return None
+    ids, must, predicted = tag_matrices(found, tags["classes"])
+    return ids, must, tag_matrices({**found, "true": found["ok"]}, tags["classes"])[1], predicted
+
+
+def future_tags(name):
+    """(ids, must, ok, predicted) of the future set as evaluate@<name> tagged it, None
+    without one."""
+    return future_matrices(read_json(tags_path(name)))
 
 
 def shared_truth(evaluations):

@@ -36,6 +36,7 @@ SCHEMA = {
         "split": STR_OR_NULL,
         "unlabeled": Choice("drop", "refuse"),
         "behavior": STR_OR_NULL,
+        "future": STR_OR_NULL,
     },
     "data": {
         "sample": Int(0),

@@ -52,3 +52,13 @@ def apply(rows, vocabulary, data_params, text_params, seed):
 def unused_labels(rows, vocabulary):
     """The labels of the vocabulary (or labels file) that no row carries."""
     return sorted(set(vocabulary) - {t for r in rows for t in r["tags"]})
+
+
+def future(records, classes):
+    """The future set's records with their tags kept to the classes; a project left without
+    a must tag is dropped (it could not be scored). Returns (records, dropped)."""
+    known = set(classes)
+    kept = [{**r, "must": [t for t in r["must"] if t in known],
+             "ok": [t for t in r["ok"] if t in known]} for r in records]
+    scored = [r for r in kept if r["must"]]
+    return scored, len(kept) - len(scored)

@@ -185,6 +185,26 @@ def read_dataset(d):
     return rows, vocabulary, source
 
 
+def read_future(path, fields):
+    """A future set (dataset.future): JSON lines of projects written after the data, each with
+    the dataset's text fields, `must` (the tags the text clearly supports) and `ok` (tags that
+    are defensible, never required) → [{id, raw, must, ok}]; id: its `repo`, else its line."""
+    records = []
+    for where, raw in read_rows(path, "jsonl"):
+        place = f"{path}: {where}"
+        for key in ("must", "ok"):
+            value = raw.get(key)
+            if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+                raise TagbenchError(f"{place}: field '{key}' must be a list of tags, got "
+                                    f"{value!r:.60}")
+        text = check_text(join_text(raw, fields), f"{place}: fields {', '.join(fields)}")
+        records.append({"id": str(raw.get("repo") or where), "raw": text,
+                        "must": raw["must"], "ok": raw["ok"]})
+    if not records:
+        raise TagbenchError(f"{path}: no rows (dataset.future)")
+    return records
+
+
 def parse_row(raw, d, names, where, split, seen, row_id):
     """One raw row → {id, text, fields, tags, date, split}, checking every field it needs;
     seen: {id: where} of the rows before it."""

@@ -1,7 +1,8 @@
 """The evaluate stage's work, for baselines and hybrids alike: a baseline's threshold chosen
-on val and applied to val and test, its metrics, each project's predicted tags (small, in git,
-for `tagbench compare`), its per-class report and precision-recall curves; then its
-behavioural tests, its explanations and its cost, through one loaded Predictor."""
+on val and applied to val, test and the future set (dataset.future: scored, never fitted on),
+its metrics, each project's predicted tags (small, in git, for `tagbench compare`), its
+per-class report and precision-recall curves; then its behavioural tests, its explanations
+and its cost, through one loaded Predictor."""
 
 from tagbench import data
 from tagbench.core import metrics, plots, thresholds
@@ -22,20 +23,39 @@ def choose_threshold(name, config):
 def assess(name, p):
     """Everything measured of a baseline whose threshold is chosen: its metrics, behaviour,
     explanations and cost."""
-    evaluate(name)
     reference = cost.reference_ms()
     tagger = Predictor(name)
+    evaluate(name, future(tagger, p))
     behavior.write(tagger, p)
     explain.write(tagger, p)
     measured = cost.measure(tagger, data.load_split("val").texts, reference)
     print(f"{name}: {measured['latency_ms']:.2f} ms a project, {measured['size_mb']:.2f} MB")
 
 
-def evaluate(name):
-    """Apply a baseline's threshold to val and test; write its metrics, each project's
-    predicted tags, its per-class report and precision-recall curves."""
+def future(tagger, p):
+    """(metrics, project tags) of a tagger on the future set at its threshold chosen on val,
+    its per-tag recall written to reports/<baseline>/future.json; ({}, {}) without one."""
+    projects = data.load_future()
+    if not len(projects):
+        return {}, {}
+    predicted = thresholds.decide(tagger.scores(projects.texts), tagger.threshold)
+    result = metrics.partial(projects.must, projects.ok, predicted, p["report"]["resamples"],
+                             p["seed"])
+    write_json(artifacts.future_path(tagger.name),
+               metrics.per_class_recall(projects.must, predicted, projects.classes))
+    tags = {**artifacts.project_tags(projects.ids, projects.must, predicted),
+            "ok": artifacts.project_tags(projects.ids, projects.ok, predicted)["true"]}
+    print(f"{tagger.name}: future set F1 {result['f1']:.4f} "
+          f"[{result['f1_low']:.4f}, {result['f1_high']:.4f}] on {result['projects']} projects")
+    return {"future": result}, {"future": tags}
+
+
+def evaluate(name, future=({}, {})):
+    """Apply a baseline's threshold to val and test; write its metrics (with the future
+    set's, future: what `future` returned), each project's predicted tags, its per-class
+    report and precision-recall curves."""
     record = read_json(artifacts.threshold_path(name))
-    results, curves, tags = {}, {}, {}
+    results, tags, curves = {**future[0]}, {**future[1]}, {}
     for split in ("test", "val"):
         scores, truth = artifacts.load_scores(name, split)
         predicted = thresholds.decide(scores, record)

@@ -8,10 +8,12 @@ from tagbench.core.checks import (
     LIST,
     PARAMS_FILE,
     POSITIVE,
+    STR_OR_NULL,
     Choice,
     Int,
     Num,
 )
+from tagbench.core.errors import TagbenchError
 from tagbench.data import params as data_params
 from tagbench.evaluation import slice_rules
 from tagbench.models import params as model_params
@@ -26,7 +28,7 @@ SCHEMA = {
                "alpha": Num(0, 1, open_low=True, open_high=True), "margin": Num(0, 1),
                "cost_band": Num(1, 100), "cost_floor_ms": Num(0, 1e6),
                "cost_floor_mb": Num(0, 1e6), "min_behavior_pass": Num(0, 1),
-               "min_faithfulness": Num(-1, 1)},
+               "min_faithfulness": Num(-1, 1), "future_reference": STR_OR_NULL},
 }
 EVERY = {**data_params.SCHEMA, **model_params.SCHEMA, **SCHEMA}
 
@@ -39,6 +41,10 @@ def validate(p):
     checks.validate_sections(p, SCHEMA)
     model_params.check_names(p, "cv.baselines", model_params.known(p))
     model_params.check_names(p, "noise.baselines", model_params.known(p))
+    reference = p["report"]["future_reference"]
+    if reference is not None and reference not in [*model_params.known(p), *p["hybrids"]]:
+        raise TagbenchError(f"{PARAMS_FILE}: report.future_reference names an unknown baseline "
+                            f"{reference!r}; known: {', '.join(model_params.known(p))}")
 
 
 def load(path=PARAMS_FILE):

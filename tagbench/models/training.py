@@ -10,6 +10,7 @@ from tagbench import data
 from tagbench.core import metrics, thresholds
 from tagbench.core.io import read_json, save_array, write_json
 from tagbench.core.seeding import seed_everything
+from tagbench.data import text
 from tagbench.data.artifacts import predictions_path, training_log, training_time_path
 from tagbench.models import registry
 
@@ -42,12 +43,29 @@ def train(name, p, train_ids, val_ids, log=False):
     return model, len(rows)
 
 
-def chosen_f1(meta, config, val, test=(None, None)):
+def chosen_f1(meta, config, val, test=(None, None), future=None):
     """Macro F1 on val, and on test when given, with the threshold chosen on val as the
-    pipeline does (config: params' threshold section); val and test: (y, scores)."""
+    pipeline does (config: params' threshold section); val and test: (y, scores). future:
+    (the future set, its scores): its F1 too (metrics.partial), chosen on nothing."""
     record = thresholds.choose(*val, meta, config)
-    return {split: metrics.overall(y, thresholds.decide(scores, record))["f1"]
-            for split, (y, scores) in (("val", val), ("test", test)) if y is not None}
+    f1 = {split: metrics.overall(y, thresholds.decide(scores, record))["f1"]
+          for split, (y, scores) in (("val", val), ("test", test)) if y is not None}
+    if future is not None:
+        projects, scores = future
+        decided = thresholds.decide(scores, record)
+        f1["future"] = metrics.partial_f1(
+            metrics.partial_counts(projects.must, projects.ok, decided).sum(axis=0))[2].item()
+    return f1
+
+
+def future_scores(model, p):
+    """(the future set, a model's scores on it, its texts prepared as the model reads them),
+    or None without one: what the noise floor scores it on, chosen on nothing."""
+    projects = data.load_future()
+    if not len(projects):
+        return None
+    return projects, model.predict_scores(
+        [text.prepare(t, p["text"], model.input) for t in projects.texts])
 
 
 def train_and_score(name, p, train_ids, val_ids, test_ids=()):
@@ -61,8 +79,9 @@ def train_and_score(name, p, train_ids, val_ids, test_ids=()):
         return split.y, model.predict_scores(split.texts)
 
     meta = {"output": model.output, "default_threshold": model.default_threshold}
-    return chosen_f1(meta, p["threshold"], scored(val_ids),
-                     *([scored(test_ids)] if len(test_ids) else []))
+    test = [scored(test_ids)] if len(test_ids) else []
+    return chosen_f1(meta, p["threshold"], scored(val_ids), *test,
+                     future=future_scores(model, p) if test else None)
 
 
 def train_stage(name, p):

@@ -35,20 +35,21 @@ def tradeoffs_markdown(rows, front, choice, context):
         f"val macro F1, latency and size, and better on one. A hybrid's size, parameters and "
         f"training time are its two members' together, and its latency runs both. Over model "
         f"seeds: the noise floor's runs (reports/noise_floor.json) of each baseline a seed "
-        f"moves (a hybrid is not re-seeded: its member's row); the committed run is one draw.",
+        f"moves (a hybrid is not re-seeded: its member's row); the committed run is one draw. "
+        f"{future_note(context)}",
         "",
         "| baseline | val macro F1 [95% CI] | test macro F1 [95% CI] | test macro F1 over model "
-        "seeds: mean ± sd | test micro F1 | precision | recall | ms / project | projects / s "
-        "(batch 64) | size MB | parameters | train s | behavioural tests | explanations: tags "
-        "removed, top 3 words / 3 random | Pareto |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "seeds: mean ± sd | test micro F1 | precision | recall | future set F1 [95% CI] "
+        "| ms / project | projects / s (batch 64) | size MB | parameters | train s "
+        "| behavioural tests | explanations: tags removed, top 3 words / 3 random | Pareto |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
             f"| {r['name']} | {r['val_f1']:.3f} [{r['val_f1_low']:.3f}, {r['val_f1_high']:.3f}] "
             f"| {r['test_f1']:.3f} [{r['test_f1_low']:.3f}, {r['test_f1_high']:.3f}] "
             f"| {seeds.cell(r.get('seeds'))} | {r['test_micro_f1']:.3f} "
-            f"| {r['test_precision']:.3f} | {r['test_recall']:.3f} "
+            f"| {r['test_precision']:.3f} | {r['test_recall']:.3f} | {future_cell(r)} "
             f"| {r['latency_ms']:.2f} | {r['throughput']:.0f} | {r['size_mb']:.2f} "
             f"| {r['parameters']:,} | {r['train_seconds']:.1f} "
             f"| {behavior_cell(r)} "
@@ -56,6 +57,23 @@ def tradeoffs_markdown(rows, front, choice, context):
             f"| {'yes' if r['name'] in front else ''} |")
     return "\n".join(lines + ["", *warnings(rows, context), *hybrids_markdown(rows),
                               *positives_markdown(context)]) + "\n"
+
+
+def future_note(context):
+    """What the future set is, in a sentence (nothing without one)."""
+    if not context.get("future_projects"):
+        return ""
+    return (f"Future set: {context['future_projects']} projects written after the data "
+            f"(dataset.future), tagged with the threshold chosen on val; micro F1 of the tags "
+            f"the text clearly supports (recall) and of the predicted tags that are supported "
+            f"or defensible (precision), with a 95% bootstrap interval over its projects. It "
+            f"scores; nothing is fitted or chosen on it.")
+
+
+def future_cell(row):
+    """Future-set F1 with its interval, or nothing without a future set."""
+    f = row.get("future")
+    return f"{f['f1']:.3f} [{f['f1_low']:.3f}, {f['f1_high']:.3f}]" if f else ""
 
 
 def hybrids_markdown(rows):
@@ -114,12 +132,13 @@ def recommendation_markdown(rows, choice, context):
               f"{choice['cost_classes'][name]}. `tagbench predict` uses it by default. "
               f"{why(choice, by_name)}", "", rule(choice, context, budget), "",
               "| baseline | val macro F1 | val F1 minus the best's: one-sided bound | cost class "
-              "| ms / project | size MB | chosen, or why not |", "|---|---|---|---|---|---|---|"]
+              "| ms / project | size MB | future set F1 [95% CI] | chosen, or why not |",
+              "|---|---|---|---|---|---|---|---|"]
     for row in rows:
         n = row["name"]
         bound = f"{choice['bounds'][n]:+.3f}" if n in choice["bounds"] else ""
         lines.append(f"| {n} | {row['val_f1']:.3f} | {bound} | {choice['cost_classes'][n]} "
-                     f"| {row['latency_ms']:.2f} | {row['size_mb']:.2f} "
+                     f"| {row['latency_ms']:.2f} | {row['size_mb']:.2f} | {future_cell(row)} "
                      f"| {choice['why_not'][n]} |")
     return lines
 
@@ -142,7 +161,19 @@ def rule(choice, context, budget):
             f"the higher val F1. Cost classes: latency and size each in tiers "
             f"{context['cost_band']}x wide (under {context['cost_floor_ms']} ms and "
             f"{context['cost_floor_mb']} MB counted as those), ranked latency first; a hybrid "
-            f"costs what its learned member costs.")
+            f"costs what its learned member costs." + future_rule(context, choice))
+
+
+def future_rule(context, choice):
+    """The future set's part in the rule: evidence against a baseline, never for one."""
+    reference = context.get("future_reference")
+    if not reference or not context.get("future_projects"):
+        return ""
+    return (f" New projects: a baseline shown worse than {reference} on the "
+            f"{context['future_projects']} projects of the future set (the one-sided "
+            f"{1 - choice['alpha']:.0%} upper bound of its F1 minus {reference}'s, a paired "
+            f"bootstrap over those projects, below 0) is not chosen; the future set never "
+            f"picks a baseline, val does.")
 
 
 def why(choice, by_name):

@@ -30,24 +30,33 @@ def workspace(path):
 
 def results_table(baselines, read=workspace):
     """Markdown: each baseline's test and val macro F1, its test macro F1 over the noise
-    floor's model seeds where a seed moves it, and the lesson's numbers, from the metrics
-    files as read gives them (the workspace's, or a commit's)."""
+    floor's model seeds where a seed moves it, its F1 on the future set with its interval, and
+    the lesson's numbers, from the metrics files as read gives them (the workspace's, or a
+    commit's)."""
     noise = read(NOISE_FLOOR)
     spread = seeds.spreads(json.loads(noise) if noise else None)
     rows = ["| baseline | test macro F1 | over model seeds: mean ± sd | test micro F1 "
-            "| val macro F1 | lesson (published) | lesson code re-run |",
-            "|---|---|---|---|---|---|---|"]
+            "| val macro F1 | future set F1 [95% CI] | lesson (published) | lesson code re-run |",
+            "|---|---|---|---|---|---|---|---|"]
     for name in baselines:
         lessons = (f"| {_fmt(lesson.PUBLISHED_F1.get(name))} "
                    f"| {_fmt(lesson.RERUN_F1.get(name))} |")
         text = read(metrics_path(name))
         if text is None:
-            rows.append(f"| {name} | not built | | | {lessons}")
+            rows.append(f"| {name} | not built | | | | {lessons}")
             continue
         m = json.loads(text)
         rows.append(f"| {name} | {_fmt(m['test']['f1'])} | {seeds.cell(spread.get(name))} "
-                    f"| {_fmt(m['test']['micro_f1'])} | {_fmt(m['val']['f1'])} {lessons}")
+                    f"| {_fmt(m['test']['micro_f1'])} | {_fmt(m['val']['f1'])} "
+                    f"| {future_cell(m.get('future'))} {lessons}")
     return "\n".join(rows)
+
+
+def future_cell(result):
+    """F1 on the future set with its interval, or nothing without one."""
+    if not result:
+        return ""
+    return f"{result['f1']:.3f} [{result['f1_low']:.2f}, {result['f1_high']:.2f}]"
 
 
 README_COPIES = {  # block -> the generated report it copies, what builds it, the document

@@ -4,6 +4,7 @@ worse than a margin below it (non-inferiority: the burden of proof on the cheape
 
 import numpy as np
 
+from tagbench.core import metrics
 from tagbench.core.io import read_json
 from tagbench.data.artifacts import TRADEOFFS, metrics_path
 
@@ -81,11 +82,25 @@ def lower_bound(other, best, level, by_folds):
     return float(difference.mean() - t.ppf(1 - level, len(difference) - 1) * spread)
 
 
+def future_bounds(tagged, reference, resamples, alpha, seed):
+    """name -> the one-sided (1 - alpha) upper bound of its future-set F1 minus reference's,
+    over the same bootstrap resamples of the future projects (tagged: name -> (ids, must, ok,
+    predicted), artifacts.future_tags'); {} when the reference has no future set."""
+    if tagged.get(reference) is None:
+        return {}
+    counts = metrics.resample_counts(len(tagged[reference][0]), resamples, seed)
+    samples = {n: metrics.resampled_partial_f1(*t[1:], counts)
+               for n, t in tagged.items() if t is not None}
+    return {n: float(np.quantile(s - samples[reference], 1 - alpha))
+            for n, s in samples.items() if n != reference}
+
+
 def excluded(rows, val_scores, config):
     """name -> why it cannot be chosen whatever its F1: not scored, behaviour, explanations,
-    budget (in that order)."""
+    budget, shown worse than the reference on the future set (in that order)."""
     why = {}
     for r in rows:
+        future = r.get("future", {}).get("bound")
         if r["name"] not in val_scores:
             why[r["name"]] = "not cross-validated"
         elif r["behavior_pass"] is not None and r["behavior_pass"] < config["min_behavior_pass"]:
@@ -95,6 +110,9 @@ def excluded(rows, val_scores, config):
             why[r["name"]] = "explanations no better than random words"
         elif r["latency_ms"] > config["max_latency_ms"] or r["size_mb"] > config["max_size_mb"]:
             why[r["name"]] = "over the latency or size budget"
+        elif future is not None and future < 0:
+            why[r["name"]] = (f"shown worse than {config['future_reference']} on the future "
+                              f"set (bound {future:+.3f})")
     return why
 
 

@@ -73,13 +73,14 @@ def tag_files(rev, commit):
     return found
 
 
-def seed_floors(path=artifacts.NOISE_FLOOR):
-    """{baseline: its noise.seed_floor}, from the last `make noise` run kept in git; {} before there
-    is one."""
+def seed_floors(path=artifacts.NOISE_FLOOR, split="test"):
+    """{baseline: its noise.seed_floor on split}, from the last `make noise` run kept in git;
+    {} before there is one (future: only the baselines whose runs scored the future set)."""
     if not Path(path).exists():
         return {}
-    return {name: noise.seed_floor(row["seed"]["runs"])
-            for name, row in read_json(path)["baselines"].items() if row.get("seed")}
+    found = {name: noise.seed_floor(row["seed"]["runs"], split)
+             for name, row in read_json(path)["baselines"].items() if row.get("seed")}
+    return {name: value for name, value in found.items() if value is not None}
 
 
 Rule = namedtuple("Rule", "held_to floor source")  # held_to: exact, floor or unmeasured
@@ -116,6 +117,38 @@ def rules(noise_path=artifacts.NOISE_FLOOR, drift_path=artifacts.FLOAT_DRIFT, hy
         if name not in found and member:
             found[name] = member._replace(source=f"{section['model']}'s, {member.source}")
     return found
+
+
+def future_rules(test_rules, noise_path=artifacts.NOISE_FLOOR, hybrids=None):
+    """{baseline: Rule} on the future set: exact stays exact; any other is held to its seed
+    floor on the future set (a hybrid: its learned member's), else to nothing measured."""
+    if hybrids is None:
+        hybrids = full.load()["hybrids"] if Path(params.PARAMS_FILE).exists() else {}
+    seed = seed_floors(noise_path, "future")
+    for name, section in hybrids.items():
+        seed.setdefault(name, seed.get(section["model"]))
+    found = {}
+    for name, rule in test_rules.items():
+        if rule.held_to == "exact":
+            found[name] = rule
+        elif seed.get(name) is not None:
+            found[name] = Rule("floor", seed[name], "seed, on the future set")
+    return found
+
+
+def compare_future(a, b, resamples, seed):
+    """F1 on the future set on each side, b - a and its 95% interval, paired over its
+    projects; None unless both sides scored the same future projects on the same classes."""
+    sides = [artifacts.future_matrices(tags) for tags in (a, b)]
+    if None in sides or sides[0][0] != sides[1][0] or a["classes"] != b["classes"]:
+        return None
+    counts = metrics.resample_counts(len(sides[0][0]), resamples, seed)
+    f1 = [metrics.partial_f1(metrics.partial_counts(*side[1:]).sum(axis=0))[2].item()
+          for side in sides]
+    low, high = metrics.interval(metrics.resampled_partial_f1(*sides[1][1:], counts)
+                                 - metrics.resampled_partial_f1(*sides[0][1:], counts))
+    return {"a": f1[0], "b": f1[1], "difference": f1[1] - f1[0], "low": low, "high": high,
+            "paired": True}
 
 
 def same_split(a, b):
@@ -237,7 +270,8 @@ def compare(rev_a, rev_b, resamples=1000, seed=0, by_name=None):
     a_files = tag_files(rev_a, revisions.resolve(rev_a))
     b_files = tag_files(rev_b, revisions.resolve(rev_b))
     by_name = rules() if by_name is None else by_name
-    rows = []
+    on_future = future_rules(by_name)
+    rows, future = [], []
     for name in sorted(set(a_files) | set(b_files)):
         if name not in a_files or name not in b_files:
             rows.append({"baseline": name, "only_in": rev_a if name in a_files else rev_b})
@@ -245,7 +279,12 @@ def compare(rev_a, rev_b, resamples=1000, seed=0, by_name=None):
         row = {"baseline": name, **compare_baseline(a_files[name], b_files[name], resamples,
                                                     seed), "rule": by_name.get(name, UNMEASURED)}
         rows.append({**row, "verdict": verdict(row, row["rule"])})
-    return {"a": rev_a, "b": rev_b, "note": split_note(a_files, b_files), "rows": rows}
+        moved = compare_future(a_files[name], b_files[name], resamples, seed)
+        if moved:
+            moved = {"baseline": name, **moved, "rule": on_future.get(name, UNMEASURED)}
+            future.append({**moved, "verdict": verdict(moved, moved["rule"])})
+    return {"a": rev_a, "b": rev_b, "note": split_note(a_files, b_files), "rows": rows,
+            "future": future}
 
 
 def held_to(rule):
@@ -285,7 +324,24 @@ def markdown(result):
              f"{r['detectable']:.4f} or more is found 80% of the time (sd over seeds "
              f"{r['sd'][0]:.4f} and {r['sd'][1]:.4f})"
              for r in result["rows"] if r.get("detectable")]
-    return "\n".join(lines + ([""] + power if power else [])) + "\n"
+    return "\n".join(lines + ([""] + power if power else [])
+                     + future_markdown(result.get("future"), a, b)) + "\n"
+
+
+def future_markdown(rows, a, b):
+    """The future set's table: F1 on each side (one run a side), the difference with its
+    paired 95% interval over the future projects, and a verdict against its seed floor."""
+    if not rows:
+        return []
+    lines = ["", f"### The future set: F1 on {a} and {b}", "",
+             "Projects written after the data (dataset.future): micro F1 of must recall and "
+             "precision against must and ok tags. Evidence only: it chooses nothing.", "",
+             f"| baseline | {a} | {b} | {b} - {a} | 95% CI of the difference | held to "
+             f"| verdict |", "|---|---|---|---|---|---|---|"]
+    lines += [f"| {r['baseline']} | {r['a']:.4f} | {r['b']:.4f} | {r['difference']:+.4f} "
+              f"| [{r['low']:+.4f}, {r['high']:+.4f}] | {held_to(r['rule'])} "
+              f"| {r['verdict']} |" for r in rows]
+    return lines
 
 
 REPLICATED_NOTE = (

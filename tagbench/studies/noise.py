@@ -31,18 +31,21 @@ def summary(values):
 
 
 def spread(runs):
-    """{val: summary, test: summary, runs: [...]}, or None for no runs."""
+    """{val: summary, test: summary, (future: summary,) runs: [...]}, or None for no runs."""
     if not runs:
         return None
-    return {**{s: summary([r[s] for r in runs]) for s in ("val", "test")}, "runs": runs}
+    return {**{s: summary([r[s] for r in runs]) for s in SCORED if s in runs[0]}, "runs": runs}
 
 
-def seed_floor(runs):
+def seed_floor(runs, split="test"):
     """How far two runs of one baseline that differ only in chance (a seed, or a float path,
-    which is another seed to a chaotic training) can differ in test macro F1: the two-sided
-    (1 - FALSE_ALARM) bound of their difference, t(n-1) * sqrt(2) * the sample std over n
-    model seeds. 0 when every seed scored the same."""
-    return floor(summary([r["test"] for r in runs])["std"], len(runs))
+    which is another seed to a chaotic training) can differ in test macro F1 (or on the
+    future set, its F1): the two-sided (1 - FALSE_ALARM) bound of their difference,
+    t(n-1) * sqrt(2) * the sample std over n model seeds. 0 when every seed scored the same;
+    None when the runs did not score that split."""
+    if split not in runs[0]:
+        return None
+    return floor(summary([r[split] for r in runs])["std"], len(runs))
 
 
 def floor(std, n):
@@ -63,9 +66,12 @@ def model_seed(p, seed):
     return {**p, **{name: {**p[name], "seed": seed} for name in p["baselines"]}}
 
 
+SCORED = ("val", "test", "future")  # future: F1 on the future set, when the data has one
+
+
 def run(name, p, splits):
     f1 = training.train_and_score(name, p, splits["train"], splits["val"], splits["test"])
-    return {"val": round(f1["val"], 6), "test": round(f1["test"], 6)}
+    return {split: round(value, 6) for split, value in f1.items()}
 
 
 def noise_floor(name, p):

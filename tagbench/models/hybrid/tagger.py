@@ -180,5 +180,17 @@ def train_and_score(name, p, train_ids, val_ids, test_ids=()):
     def combined(split):
         return split[2], model.combine(*split[:2])
 
-    return training.chosen_f1(meta, p["threshold"], combined(val),
-                              *([combined(scored(test_ids))] if len(test_ids) else []))
+    test = [combined(scored(test_ids))] if len(test_ids) else []
+    return training.chosen_f1(meta, p["threshold"], combined(val), *test,
+                              future=future_scores(model, members, p) if test else None)
+
+
+def future_scores(model, members, p):
+    """(the future set, a hybrid's scores on it) from its members' (training.future_scores),
+    or None without one."""
+    found = {role: training.future_scores(tagger, p) for role, (tagger, _) in members.items()}
+    if found["model"] is None:
+        return None
+    rules = members["rules"][0]
+    return found["model"][0], model.combine(found["model"][1],
+                                            found["rules"][1] > rules.default_threshold)
