@@ -342,6 +342,17 @@ def cmd_predict(args):
         raise TagbenchError(f"{bad} input line(s) could not be tagged (see above)")
 
 
+def cmd_serve(args):
+    """Serve a shipped tagger over HTTP: POST /tag, GET /health, /card and /manifest
+    (tagbench/serving/service.py). Stateless: more cores are --workers, more machines are
+    replicas behind a load balancer."""
+    from tagbench.serving import service
+
+    print(f"serving {args.folder} on http://{args.host}:{args.port} ({args.workers} "
+          f"worker(s)); Ctrl-C stops it", flush=True)
+    service.serve(args.folder, args.host, args.port, args.workers, args.batch)
+
+
 def _format(result, args):
     if args.probs or args.top:
         shown = result["scores"] if args.top else {t: result["scores"][t] for t in result["tags"]}
@@ -405,6 +416,15 @@ def parser():
     explain.add_argument("--baseline", help="a trained baseline (default: the recommendation)")
     explain.add_argument("--words", type=positive_int, default=5, help="words shown per tag")
     explain.add_argument("--json", action="store_true", help="one JSON object per text")
+    serve = command("serve", cmd_serve)
+    serve.add_argument("folder", nargs="?", default="shipped",
+                       help="a shipped tagger (default: shipped, what `dvc repro` builds)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=positive_int, default=8000)
+    serve.add_argument("--workers", type=positive_int, default=1,
+                       help="processes, each with its own copy of the model (one per core)")
+    serve.add_argument("--batch", type=positive_int, default=64,
+                       help="projects of waiting requests tagged together")
     command("baselines", cmd_baselines)
     command("only", cmd_only).add_argument("names", nargs="+", metavar="baseline")
     compare = command("compare", cmd_compare)

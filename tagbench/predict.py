@@ -13,18 +13,19 @@ from tagbench.models import registry
 
 
 class Predictor:
-    """A trained baseline ready to tag raw text (its text fields joined, as the dataset's)."""
+    """A trained baseline ready to tag raw text (its text fields joined, as the dataset's),
+    from models/<name>/ under root: the pipeline's, or a shipped tagger's folder."""
 
-    def __init__(self, name):
+    def __init__(self, name, root="."):
         self.name = name
-        self.model, self.meta = registry.load(name)
-        path = artifacts.threshold_path(name)
+        self.model, self.meta = registry.load(name, root)
+        path = artifacts.threshold_path(name, root)
         if not path.exists():
             raise TagbenchError(f"{path} is missing: run `dvc repro evaluate@{name}`")
         self.threshold = read_json(path)
         self.classes = self.meta["classes"]
         if list(self.model.classes) != self.classes:
-            raise TagbenchError(f"{artifacts.model_dir(name)}: the model and its meta.json "
+            raise TagbenchError(f"{artifacts.model_dir(name, root)}: the model and its meta.json "
                                 f"name different class lists: run `dvc repro`")
         cut = self.threshold["threshold"]
         if isinstance(cut, list) and len(cut) != len(self.classes):

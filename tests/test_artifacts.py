@@ -8,6 +8,7 @@ from conftest import REPO
 from tagbench import data
 from tagbench.data import artifacts
 from tagbench.evaluation import params
+from tagbench.serving import artifact
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +52,7 @@ def test_dvc_yaml_declares_exactly_the_paths_artifacts_names(outs):
         artifacts.SPLIT_DISTRIBUTION, artifacts.TRADEOFFS,
         artifacts.TRADEOFFS_MD, artifacts.TRADEOFFS_PNG, artifacts.PER_CLASS_PNG,
         artifacts.PR_PNG, artifacts.SLICES, artifacts.SLICES_MD, artifacts.SLICES_PNG,
-        artifacts.EXPLANATIONS_HTML, artifacts.CURVES_PNG)} | {
+        artifacts.EXPLANATIONS_HTML, artifacts.CURVES_PNG, data.FUTURE, artifact.SHIPPED)} | {
         str(path) for name in p["cv"]["baselines"] for path in [artifacts.cv_path(name)]} | {
         str(path) for name in p["noise"]["baselines"] for path in [artifacts.noise_path(name)]}
     outs = {path for stage in outs.values() for path, _ in stage}

@@ -111,6 +111,26 @@ def test_rule_based_matches_whole_words_only(vocabulary, small):
     assert token.tags(text.clean("A GAN for faces")) == {"generative-adversarial-networks"}
 
 
+def test_mined_aliases_come_from_train_alone_and_travel_with_the_model(tmp_path, vocabulary):
+    """A phrase in enough train projects, most of them carrying one tag, becomes its alias; a
+    rarer one, a number or one shared by tags below the precision does not; an existing
+    alias keeps its tag; the mined aliases are saved and loaded with the model."""
+    classes = ["computer-vision", "time-series"]
+    texts = ["forecast sale", "forecast energi", "forecast traffic", "imag forecast",
+             "imag segment", "imag filter", "2020 imag", "2020 segment", "2020 forecast", "cv"]
+    y = [[0, 1], [0, 1], [0, 1], [1, 0], [1, 0], [1, 0], [1, 0], [1, 0], [0, 1], [1, 0]]
+    config = config_of("rule_based_mined", mine_min_count=3, mine_min_precision=0.75)
+    tagger = RuleBasedTagger(classes, config, vocabulary).fit(texts, y)
+    assert tagger.mined == {"forecast": ["time-series"], "imag": ["computer-vision"]}
+    # "segment": 2 projects; "2020": a number; "cv" is vocabulary's, mined or not
+    assert tagger.tags("imag forecast") == {"computer-vision", "time-series"}
+    tagger.save(tmp_path)
+    loaded = RuleBasedTagger.load(tmp_path)
+    assert loaded.mined == tagger.mined and loaded.tags("new forecast") == {"time-series"}
+    off = RuleBasedTagger(classes, config_of("rule_based_stemmed"), vocabulary).fit(texts, y)
+    assert off.mined == {} and off.tags("new forecast") == set()
+
+
 def test_rule_based_scores_and_round_trip(tmp_path, vocabulary, small):
     train, test = small
     tagger = RuleBasedTagger(train.classes, config_of("rule_based_stemmed"), vocabulary)

@@ -133,7 +133,7 @@ def test_exp_run_reruns_only_what_its_params_touch(dag):
         "-S", "noise.split_seeds=[3]", "-S", "noise.baselines=[random_uniform,tfidf_logreg]")
     assert changed == {"train@tfidf_svm", "evaluate@tfidf_svm", "hybrid@hybrid_svm", "slices",
                        "cv@rule_based_stemmed", "cv@tfidf_svm", "noise@random_uniform",
-                       "noise@tfidf_logreg", "report"}  # not hybrid@hybrid_logreg
+                       "noise@tfidf_logreg", "report", "ship"}  # not hybrid@hybrid_logreg
     cv = {name: written[f"cv/{name}"] for name in ("rule_based_stemmed", "tfidf_svm")}
     for row in cv.values():  # three folds, each scored on its own projects
         assert len(set(row["val_f1_folds"])) == 3
@@ -164,7 +164,7 @@ def test_the_comment_lists_the_stages_dvc_reruns_for_a_one_baseline_change(dag):
         comment = sh(dag, "tagbench", "compare", "HEAD", "workspace", "--comment").stdout
     listed = re.findall(r"`([^`]+)`", comment.splitlines()[1])
     assert listed == ran == sorted(["train@tfidf_svm", "evaluate@tfidf_svm", "hybrid@hybrid_svm",
-                                    "slices", "report"])
+                                    "slices", "report", "ship"])
     assert "| tfidf_svm |" in comment
 
 
@@ -196,25 +196,31 @@ def test_the_recommendation_never_reads_the_test_split(dag):
 
 
 def test_nothing_is_fitted_or_chosen_on_the_future_set(dag):
-    """The future set's labels rotated (each project given another's must and ok tags), then
-    `dvc repro`: only the stages that score it re-run, every model, threshold and score comes
-    out the same bytes, val is unmoved, and the future F1 moves."""
+    """The future set's labels rotated (each project given another's must and ok tags, in a
+    copy that dataset.future names), then `dvc repro`: only the stages that score it re-run,
+    every model, threshold and score comes out the same bytes, val is unmoved, and the future
+    F1 moves."""
     import re
 
-    path = dag / "data" / "raw" / "future" / "readmes.jsonl"
+    rows = [json.loads(line) for line in
+            (dag / "data" / "raw" / "future" / "readmes.jsonl").read_text().splitlines()]
+    labels = [(r["must"], r["ok"]) for r in rows]
+    for row, (must, ok) in zip(rows, labels[1:] + labels[:1]):
+        row["must"], row["ok"] = must, ok
+    rotated = dag / "rotated.jsonl"
     before = json.loads((dag / "metrics" / "tradeoffs.json").read_text())
     lock = lock_entries(dag)
     with restored(dag):
-        rows = [json.loads(line) for line in path.read_text().splitlines()]
-        labels = [(r["must"], r["ok"]) for r in rows]
-        for row, (must, ok) in zip(rows, labels[1:] + labels[:1]):
-            row["must"], row["ok"] = must, ok
-        path.chmod(0o644)
-        path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-        ran = set(re.findall(r"Running stage '([^@']+)", sh(dag, "dvc", "repro").stdout))
+        rotated.write_text("".join(json.dumps(r) + "\n" for r in rows))
+        set_params(dag / "params.yaml", **{"dataset.future": rotated.name})
+        try:
+            ran = set(re.findall(r"Running stage '([^@']+)", sh(dag, "dvc", "repro").stdout))
+        finally:
+            rotated.unlink()
         after, moved = (json.loads((dag / "metrics" / "tradeoffs.json").read_text()),
                         lock_entries(dag))
-    assert ran <= {"preprocess", "evaluate", "hybrid", "slices", "report"} and "evaluate" in ran
+    assert ran <= {"preprocess", "evaluate", "hybrid", "slices", "report", "ship"}
+    assert "evaluate" in ran
     for stage, entry in lock.items():  # models and thresholds: the same bytes
         outs = {o["path"]: o["md5"] for o in entry.get("outs", [])
                 if o["path"].startswith("models/") or o["path"].startswith("data/predictions")}
@@ -445,7 +451,7 @@ def test_your_own_csv_on_three_named_baselines(dag, tmp_path):
         log = sh(dag, "dvc", "exp", "run", "-n", "mine", *flags).stdout
         ran = set(re.findall(r"Running stage '([^']+)'", log))
         assert ran == {"preprocess", "stem", "split", "class_weights", "slices", "report",
-                       *(f"{stage}@{n}" for n in named - {"hybrid_svm", "hybrid_logreg"}
+                       "ship", *(f"{stage}@{n}" for n in named - {"hybrid_svm", "hybrid_logreg"}
                          for stage in ("train", "evaluate")),
                        "hybrid@hybrid_svm", "hybrid@hybrid_logreg"}
         tradeoffs = json.loads((dag / "metrics" / "tradeoffs.json").read_text())
@@ -458,7 +464,8 @@ def test_your_own_csv_on_three_named_baselines(dag, tmp_path):
 
 def test_adding_a_baseline_runs_its_stages_slices_and_the_report_alone(dag):
     """A baseline added in params.yaml alone (a char n-gram SVM, built like tfidf_svm): its
-    train and evaluate stages, slices and the report run, nothing else; it is in the report."""
+    train and evaluate stages, slices, the report and ship (which reads the report) run,
+    nothing else; it is in the report."""
     import re
 
     section = yaml.safe_load((dag / "params.yaml").read_text())["tfidf_svm"]
@@ -472,7 +479,8 @@ def test_adding_a_baseline_runs_its_stages_slices_and_the_report_alone(dag):
         (dag / "params.yaml").write_text(yaml.safe_dump(tree, sort_keys=False))
         log = sh(dag, "dvc", "repro").stdout
         ran = set(re.findall(r"Running stage '([^']+)'", log))
-        assert ran == {"train@tfidf_svm_char", "evaluate@tfidf_svm_char", "slices", "report"}
+        assert ran == {"train@tfidf_svm_char", "evaluate@tfidf_svm_char", "slices", "report",
+                       "ship"}
         rows = json.loads((dag / "metrics" / "tradeoffs.json").read_text())["baselines"]
         assert "tfidf_svm_char" in {r["name"] for r in rows}
         assert sh(dag, "tagbench", "check-lock").returncode == 0

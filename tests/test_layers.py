@@ -7,7 +7,7 @@ from graphlib import CycleError, TopologicalSorter
 from conftest import REPO
 from tagbench.pipeline.stagedeps import imported_modules, module_file
 
-LAYERS = ["core", "data", "models", "evaluation predict", "report studies", "pipeline",
+LAYERS = ["core", "data", "models", "evaluation predict", "report studies", "serving", "pipeline",
           "runs", "cli"]
 RANK = {part: i for i, layer in enumerate(LAYERS) for part in layer.split()}
 

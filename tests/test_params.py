@@ -116,7 +116,11 @@ def test_only_narrows_a_run_to_the_baselines_named():
                      "-S", "+hybrids={hybrid_svm:{model:tfidf_svm,rules:rule_based_stemmed,"
                      "boosts:[0.1,0.25,0.5]}}"]
     assert notes == ["hybrid_logreg left out: its member tfidf_logreg is not in this run",
-                     "hybrid_transformer left out: its member transformer is not in this run"]
+                     "hybrid_transformer left out: its member transformer is not in this run",
+                     "hybrid_mined_logreg left out: its members rule_based_mined and "
+                     "tfidf_logreg are not in this run",
+                     "hybrid_mined_transformer left out: its members rule_based_mined and "
+                     "transformer are not in this run"]
     given, _ = flags.only(["hybrid_svm"], p)  # a hybrid named brings its members
     assert "+baselines={rule_based_stemmed:simple,tfidf_svm:tfidf}" in given
     with pytest.raises(TagbenchError, match="unknown baseline 'svm'; known: random_uniform"):
@@ -131,7 +135,7 @@ def test_a_preset_can_name_its_baselines(tmp_path, workdir):
     given, notes = flags.set_flags(workdir / "mine.yaml")
     assert given[:2] == ["-S", "data.min_tag_freq=10"] and "~baselines" in given
     assert "+hybrids={hybrid_logreg:{model:tfidf_logreg,rules:rule_based_stemmed," \
-           "boosts:[0.1,0.25,0.5]}}" in given and len(notes) == 2
+           "boosts:[0.1,0.25,0.5]}}" in given and len(notes) == 4
 
 
 def test_a_baseline_added_in_params_alone_is_built_like_a_registered_one():

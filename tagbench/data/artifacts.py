@@ -89,12 +89,14 @@ explanations_path = one_per_baseline(EXPLANATIONS)
 tags_path = one_per_baseline(TAGS)
 
 
-def model_dir(name):
-    return MODELS / name / "model"
+def model_dir(name, root="."):
+    """models/<name>/model under root: the pipeline's (the working directory) or a shipped
+    tagger's folder, which holds the same layout."""
+    return Path(root) / MODELS / name / "model"
 
 
-def threshold_path(name):
-    return MODELS / name / "threshold.json"
+def threshold_path(name, root="."):
+    return Path(root) / MODELS / name / "threshold.json"
 
 
 def predictions_path(name, split):
@@ -160,8 +162,8 @@ def tag_matrices(split_tags, classes):
     return split_tags["ids"], matrix(split_tags["true"]), matrix(split_tags["predicted"])
 
 
-def load_meta(name):
-    path = model_dir(name) / "meta.json"
+def load_meta(name, root="."):
+    path = model_dir(name, root) / "meta.json"
     if not path.exists():
         raise TagbenchError(f"baseline {name!r} is not trained ({path} is missing): "
                             f"run `dvc repro` to build it")

@@ -44,6 +44,8 @@ def apply(rows, vocabulary, data_params, text_params, seed):
                 "text": textlib.prepare(r["text"], text_params), "raw": r["text"],
                 "fields": r["fields"], "tags": r["tags"]} for r in rows]
     stats = {"projects": len(records), "classes": len(classes),
+             "aliases": sum(len(vocabulary[c]["aliases"]) for c in classes),  # a grown
+             # vocabulary is a dataset change: `dvc metrics diff` shows it here
              "mean_tags_per_project": round(float(np.mean([len(r["tags"]) for r in records])), 4),
              "unlabeled_dropped": unlabeled}
     return records, classes, stats

@@ -86,6 +86,9 @@ class RandomConfig(Budget):
 class RuleBasedConfig(Budget):
     input: str = hp(INPUT)  # stemmed: the aliases are stemmed too
     match: str = hp(Choice("token", "substring"))
+    mine_min_count: int = hp(Int(0))  # > 0: aliases mined from train (RuleBasedTagger.mine)
+    mine_min_precision: float = hp(SHARE)
+    mine_max_words: int = hp(Int(1))
 
 
 @dataclass(frozen=True)

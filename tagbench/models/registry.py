@@ -50,6 +50,7 @@ BASELINES = {
     "random_weighted": Baseline(f"{SIMPLE}:RandomTagger", configs.RandomConfig),
     "rule_based_unstemmed": Baseline(f"{SIMPLE}:RuleBasedTagger", configs.RuleBasedConfig),
     "rule_based_stemmed": Baseline(f"{SIMPLE}:RuleBasedTagger", configs.RuleBasedConfig),
+    "rule_based_mined": Baseline(f"{SIMPLE}:RuleBasedTagger", configs.RuleBasedConfig),
     "tfidf_logreg": Baseline(TFIDF, configs.LogregConfig),
     "tfidf_knn": Baseline(TFIDF, configs.KnnConfig),
     "tfidf_rf": Baseline(TFIDF, configs.ForestConfig),
@@ -151,15 +152,15 @@ def implementation(model):
     return f"{type(model).__module__}:{type(model).__name__}"
 
 
-def load(name):
-    """The trained baseline, or hybrid, and its meta (classes, input form, output kind). Its
-    class is the one meta.json names, when the registry knows it (a registered baseline:
-    its own)."""
-    meta = load_meta(name)
+def load(name, root="."):
+    """The trained baseline, or hybrid, and its meta (classes, input form, output kind), from
+    models/<name>/model under root. Its class is the one meta.json names, when the registry
+    knows it (a registered baseline: its own)."""
+    meta = load_meta(name, root)
     known = {e.implementation: e for e in (*BASELINES.values(), HYBRID)}
     expected = BASELINES[name].implementation if name in BASELINES else meta["implementation"]
     if meta["implementation"] != expected or expected not in known:
-        raise TagbenchError(f"{model_dir(name)}: built by {meta['implementation']}, not by "
+        raise TagbenchError(f"{model_dir(name, root)}: built by {meta['implementation']}, not by "
                             f"{expected if expected in known else 'a registered class'}: "
                             f"run `dvc repro`")
-    return known[expected].tagger_class().load(model_dir(name)), meta
+    return known[expected].tagger_class().load(model_dir(name, root)), meta

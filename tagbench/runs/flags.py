@@ -20,8 +20,12 @@ def set_flag(key, values):
 
 def set_flags(preset_path):
     """`dvc exp run` arguments (-S key=value ...) that apply a params preset file. Its
-    `baselines` may be a list of names: the run narrowed to them (`only`)."""
+    `baselines` may be a list of names: the run narrowed to them (`only`). A preset that
+    points at another dataset (dataset.dir) has no future set unless it names one: the
+    future set is written in its own dataset's fields and tags."""
     preset, current = params.read_yaml(preset_path) or {}, full.load()
+    if isinstance(preset.get("dataset"), dict) and "dir" in preset["dataset"]:
+        preset["dataset"].setdefault("future", None)
     names = preset.pop("baselines", None) if isinstance(preset.get("baselines"), list) else None
     try:
         full.validate(params.merge(current, preset))
@@ -51,8 +55,9 @@ def only(names, current):
     chosen = {m for n in names for m in members.get(n, [n])}
     kept = {n: h for n, h in hybrids.items() if set(members[n]) <= chosen}
     baselines = {n: f for n, f in families.items() if n in chosen}
-    notes = [f"{n} left out: its member {', '.join(sorted(set(members[n]) - chosen))} is "
-             f"not in this run" for n in hybrids if n not in kept]
+    missing = {n: sorted(set(members[n]) - chosen) for n in hybrids if n not in kept}
+    notes = [f"{n} left out: its member{'s' * (len(m) > 1)} {' and '.join(m)} "
+             f"{'are' if len(m) > 1 else 'is'} not in this run" for n, m in missing.items()]
     return ["-S", "~baselines", *set_flag("+baselines", [baselines]),
             "-S", "~hybrids", *set_flag("+hybrids", [kept])], notes
 

@@ -119,14 +119,16 @@ class HybridTagger(Tagger):
 
     @classmethod
     def load(cls, directory):
+        """The hybrid in directory (root/models/<name>/model) with its members from the same
+        root, each checked against the digest it was built on."""
         classes, config, state = cls.read_config(directory)
-        members = {}
+        root, members = Path(directory).parents[2], {}
         for role, recorded in state.pop("digests").items():
             name = getattr(config, role)
-            if digest(model_dir(name)) != recorded:
+            if digest(model_dir(name, root)) != recorded:
                 raise TagbenchError(f"{directory}: built on another {name} than "
-                                    f"{model_dir(name)}: run `dvc repro`")
-            members[role] = registry.load(name)
+                                    f"{model_dir(name, root)}: run `dvc repro`")
+            members[role] = registry.load(name, root)
         return cls(classes, config, members, state)
 
 

@@ -1,4 +1,7 @@
-"""Baselines without learning: random tags and alias matching."""
+"""Baselines without learning (random tags, alias matching), and alias matching that mines
+more aliases from train."""
+
+from collections import Counter
 
 import numpy as np
 
@@ -46,13 +49,15 @@ class RuleBasedTagger(Tagger):
     when the baseline reads stemmed text) occurs in the text; its parents in play come with it.
 
     match='token' matches whole words and phrases; 'substring' is the lesson's raw `in`.
+    With mine_min_count > 0, fit adds the aliases train proposes (`mine`): the vocabulary
+    grows from the data, and the artifact lists what was mined.
     """
 
     output = "labels"
 
-    def __init__(self, classes, config, vocabulary):
+    def __init__(self, classes, config, vocabulary, mined=None):
         super().__init__(classes, config)
-        self.vocabulary = vocabulary
+        self.vocabulary, self.mined = vocabulary, mined or {}
         self.aliases = self._aliases()
 
     @classmethod
@@ -64,24 +69,53 @@ class RuleBasedTagger(Tagger):
         return textlib.stem(phrase) if self.input == "stemmed" else phrase
 
     def _aliases(self):
-        """{normalised alias: tag}, in class order (a later alias overwrites, as in the lesson)."""
+        """{normalised alias: [tags]}, in class order (a later alias overwrites, as in the
+        lesson), then the mined phrases (one that is already an alias keeps its tag)."""
         aliases = {}
         for tag in self.classes:
-            aliases[self._normalise(tag)] = tag
+            aliases[self._normalise(tag)] = [tag]
             for alias in self.vocabulary[tag]["aliases"]:
-                aliases[self._normalise(alias)] = tag
+                aliases[self._normalise(alias)] = [tag]
         aliases.pop("", None)
+        for phrase, tags in self.mined.items():
+            aliases.setdefault(phrase, tags)
         return aliases
+
+    def fit(self, texts, y, val=None, live=None):
+        if self.config.mine_min_count:
+            self.mined = self.mine(texts, y)
+            self.aliases = self._aliases()
+        return self
+
+    def mine(self, texts, y):
+        """{phrase: [tags]}: every phrase of 1 to mine_max_words words (of the text as the
+        baseline reads it) in at least mine_min_count train projects, of which at least
+        mine_min_precision carry the tag; numbers and phrases under 3 characters left out."""
+        c = self.config
+        seen, tagged = Counter(), [Counter() for _ in self.classes]
+        for text, row in zip(texts, np.asarray(y, dtype=bool)):
+            phrases = set(phrases_of(text, c.mine_max_words))
+            seen.update(phrases)
+            for j in np.flatnonzero(row):
+                tagged[j].update(phrases)
+        mined = {}
+        for tag, counts in zip(self.classes, tagged):
+            for phrase, n in sorted(counts.items()):
+                if (n >= c.mine_min_count and n >= c.mine_min_precision * seen[phrase]
+                        and len(phrase) > 2 and not phrase.isdigit()):
+                    mined.setdefault(phrase, []).append(tag)
+        return dict(sorted(mined.items()))
 
     def tags(self, text):
         """The set of tags this text matches."""
         padded = f" {text} "
         found = set()
-        for alias, tag in self.aliases.items():
+        for alias, tags in self.aliases.items():
             hit = f" {alias} " in padded if self.config.match == "token" else alias in text
             if hit:
-                found.add(tag)
-                found.update(self.vocabulary[tag]["parents"])
+                found.update(tags)
+                for tag in tags:
+                    found.update(self.vocabulary[tag]["parents"])
         return found & set(self.classes)
 
     def predict_scores(self, texts):
@@ -96,9 +130,16 @@ class RuleBasedTagger(Tagger):
         return len(self.aliases)  # one rule per alias
 
     def save(self, directory):
-        self.save_config(directory, vocabulary=self.vocabulary)
+        self.save_config(directory, vocabulary=self.vocabulary, mined=self.mined)
 
     @classmethod
     def load(cls, directory):
         classes, config, state = cls.read_config(directory)
         return cls(classes, config, **state)
+
+
+def phrases_of(text, words):
+    """Every run of 1 to `words` consecutive words of a text."""
+    tokens = text.split()
+    return (" ".join(tokens[i:i + n]) for n in range(1, words + 1)
+            for i in range(len(tokens) - n + 1))
