@@ -71,6 +71,7 @@ bench: pull
 	$(BIN)/python benchmarks/pipeline.py
 	$(BIN)/python benchmarks/predict.py
 	$(BIN)/python benchmarks/training.py
+	$(BIN)/python benchmarks/serve.py
 
 # Every plot (training curves, precision-recall, the tradeoff figures) as one offline page.
 plots: install

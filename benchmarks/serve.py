@@ -5,6 +5,8 @@ answer. Bounded: each run sends a fixed number of requests and stops.
 
 Run after `make repro` (it serves shipped/), on an otherwise idle machine:
     python benchmarks/serve.py [--folder shipped] [--workers 1] [--out FILE.md]
+    python benchmarks/serve.py --baseline hybrid_mined_logreg   # another trained baseline,
+                                                               # shipped into a temporary folder
 Targets (2 cores): single projects at 8 clients >= 300 projects/s with p99 <= 50 ms;
 batches of 64 >= 3,000 projects/s; cold start <= 3 s; no failed request.
 """
@@ -16,6 +18,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -23,6 +26,8 @@ import httpx
 import numpy as np
 
 from tagbench import data
+from tagbench.evaluation import params
+from tagbench.serving import artifact
 
 TARGETS = {"single_8_rate": 300, "single_8_p99_ms": 50, "batch_rate": 3000, "cold_s": 3.0}
 REQUESTS = {"single": 400, "batch": 40}  # per run, whatever the concurrency
@@ -98,9 +103,14 @@ def main():
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("--folder", default="shipped")
     args.add_argument("--workers", type=int, default=1)
+    args.add_argument("--baseline", help="ship this trained baseline to a temporary folder "
+                      "and serve it instead")
     args.add_argument("--out", help="also write the table to this markdown file")
     args = args.parse_args()
     projects = test_projects()
+    if args.baseline:
+        args.folder = Path(tempfile.mkdtemp()) / "shipped"
+        artifact.build(params.load(), args.baseline, args.folder)
     process, url, cold = start(args.folder, args.workers)
     try:
         baseline = httpx.get(f"{url}/health").json()["baseline"]

@@ -96,7 +96,7 @@ def test_a_narrowed_noise_run_replaces_only_its_rows():
     assert merged["baselines"]["cnn"] == {**row, "source": "old (1)"}
     assert merged["baselines"]["embed_logreg"] == {**row, "seconds": 2.0, "source": "new (2)"}
     assert merged["seeds"] == [1, 2]
-    assert "| embed_logreg |  |  |  |  |  |  | 2 | `new (2)` |" in noise.markdown(merged)
+    assert "| embed_logreg |  |  |  |  |  |  |  |  | 2 | `new (2)` |" in noise.markdown(merged)
     runs = [{"val": 0.6, "test": f} for f in (0.60, 0.62, 0.61, 0.63, 0.59)]
     seeded = {**row, "seed": noise.spread(runs), "source": "s (3)"}
     table = noise.markdown({**merged, "baselines": {"cnn": seeded}})

@@ -7,6 +7,7 @@ and its cost, through one loaded Predictor."""
 from tagbench import data
 from tagbench.core import metrics, plots, thresholds
 from tagbench.core.io import read_json, write_json
+from tagbench.core.seeding import seed_everything
 from tagbench.data import artifacts
 from tagbench.evaluation import behavior, cost, explain
 from tagbench.predict import Predictor
@@ -38,6 +39,7 @@ def future(tagger, p):
     projects = data.load_future()
     if not len(projects):
         return {}, {}
+    seed_everything(p["seed"])  # the random baselines draw while being scored
     predicted = thresholds.decide(tagger.scores(projects.texts), tagger.threshold)
     result = metrics.partial(projects.must, projects.ok, predicted, p["report"]["resamples"],
                              p["seed"])

@@ -72,17 +72,18 @@ def manifest(name, p, tradeoffs):
             **commit(), "tagbench": __version__}
 
 
-def build(p):
-    """shipped/ anew: the recommended baseline's files, its model card and its manifest."""
+def build(p, name=None, folder=SHIPPED):
+    """folder anew: the recommended baseline's (or name's) files, its model card and its
+    manifest. Returns the baseline's name."""
     tradeoffs = read_json(artifacts.TRADEOFFS)
-    name = tradeoffs["recommended"]
-    shutil.rmtree(SHIPPED, ignore_errors=True)
+    name = name or tradeoffs["recommended"]
+    shutil.rmtree(folder, ignore_errors=True)
     for part in parts(name, p):
-        shutil.copytree(artifacts.model_dir(part), artifacts.model_dir(part, SHIPPED))
-    shutil.copy2(artifacts.threshold_path(name), artifacts.threshold_path(name, SHIPPED))
+        shutil.copytree(artifacts.model_dir(part), artifacts.model_dir(part, folder))
+    shutil.copy2(artifacts.threshold_path(name), artifacts.threshold_path(name, folder))
     found = manifest(name, p, tradeoffs)
-    write_text(SHIPPED / CARD, card(name, found, tradeoffs))
-    write_json(SHIPPED / MANIFEST, {**found, "files": digests(SHIPPED)})
+    write_text(Path(folder) / CARD, card(name, found, tradeoffs))
+    write_json(Path(folder) / MANIFEST, {**found, "files": digests(folder)})
     return name
 
 
