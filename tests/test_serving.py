@@ -144,7 +144,7 @@ def test_dvc_artifacts_get_fetches_the_tagger_into_another_directory(dag, tmp_pa
     outputs to a local remote; `dvc artifacts get` in an unrelated folder brings the folder,
     which loads."""
     origin, store = tmp_path / "origin.git", tmp_path / "store"
-    sh(tmp_path, "git", "init", "-q", "--bare", str(origin))
+    sh(tmp_path, "git", "init", "-q", "--bare", "-b", "main", str(origin))
     sh(dag, "dvc", "remote", "add", "--local", "exchange", str(store))
     try:
         sh(dag, "dvc", "push", "-q", "-r", "exchange", "ship")
