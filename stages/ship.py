@@ -8,9 +8,9 @@ from tagbench.serving import artifact
 
 @exits_cleanly
 def main():
-    name = artifact.build(params.load())
-    print(f"ship: {name} in {artifact.SHIPPED}/ (manifest, model card, "
-          f"{len(artifact.digests(artifact.SHIPPED))} files)")
+    shipped = artifact.build(params.load())
+    print(f"ship: {shipped['baseline']} in {artifact.SHIPPED}/ (manifest, model card, "
+          f"{len(shipped['files'])} files)")
 
 
 if __name__ == "__main__":

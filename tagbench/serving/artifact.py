@@ -74,7 +74,7 @@ def manifest(name, p, tradeoffs):
 
 def build(p, name=None, folder=SHIPPED):
     """folder anew: the recommended baseline's (or name's) files, its model card and its
-    manifest. Returns the baseline's name."""
+    manifest. Returns the manifest."""
     tradeoffs = read_json(artifacts.TRADEOFFS)
     name = name or tradeoffs["recommended"]
     shutil.rmtree(folder, ignore_errors=True)
@@ -83,8 +83,9 @@ def build(p, name=None, folder=SHIPPED):
     shutil.copy2(artifacts.threshold_path(name), artifacts.threshold_path(name, folder))
     found = manifest(name, p, tradeoffs)
     write_text(Path(folder) / CARD, card(name, found, tradeoffs))
-    write_json(Path(folder) / MANIFEST, {**found, "files": digests(folder)})
-    return name
+    found["files"] = digests(folder)
+    write_json(Path(folder) / MANIFEST, found)
+    return found
 
 
 def split_dates():
