@@ -16,6 +16,7 @@ import subprocess
 from pathlib import Path
 
 from tagbench import __version__, data
+from tagbench.core import metrics
 from tagbench.core.io import read_json, write_json, write_text
 from tagbench.core.params import read_yaml
 from tagbench.data import artifacts
@@ -103,8 +104,7 @@ def card(name, found, tradeoffs):
     """MODEL_CARD.md: the report's numbers for the shipped baseline, nothing typed by hand."""
     row = next(r for r in tradeoffs["baselines"] if r["name"] == name)
     context, classes = tradeoffs["context"], found["classes"]
-    per_class = read_json(artifacts.per_class_path(name))
-    future = artifacts.future_path(name)
+    per_class, future = tag_scores(name)
     lines = [f"# Model card: {name}", "",
              f"Tags a machine-learning project from its {' and '.join(found['dataset']['text'])} "
              f"with any of {len(classes)} topics (multi-label): {', '.join(classes)}. "
@@ -113,6 +113,17 @@ def card(name, found, tradeoffs):
              *per_tag_section(per_class), "", *slices_section(name), "",
              *limits_section(per_class, context, future), "", *loading_section(name)]
     return "\n".join(lines) + "\n"
+
+
+def tag_scores(name):
+    """Per tag: its test scores, and its recall on the future set (None without one), from
+    the project tags evaluate@<name> committed to metrics/tags (built files are not needed)."""
+    tags = read_json(artifacts.tags_path(name))
+    classes = tags["classes"]
+    ids, y, predicted = artifacts.tag_matrices(tags["test"], classes)
+    found = artifacts.future_matrices(tags)
+    future = found and metrics.per_class_recall(found[1], found[3], classes)
+    return metrics.per_class(y, predicted, classes, ids), future
 
 
 def why(name, tradeoffs):
@@ -185,8 +196,8 @@ def limits_section(per_class, context, future):
                      f"definition and says nothing of the tagger.")
     if few:
         lines.append(f"- Under {FEW} test projects carry {', '.join(few)}.")
-    if future.exists():
-        weak = sorted(t for t, r in read_json(future).items() if r["recall"] < 0.5)
+    if future:
+        weak = sorted(t for t, r in future.items() if r["recall"] < 0.5)
         if weak:
             lines.append(f"- On new projects it finds under half of the "
                          f"{' and '.join(weak)} tags the texts support (the future set's "
