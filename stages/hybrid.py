@@ -12,8 +12,7 @@ from tagbench.models.hybrid.tagger import assemble
 @exits_cleanly
 def main(name):
     p = params.load()
-    assemble(name, p)
-    evaluate.assess(name, p)
+    evaluate.assess(name, p, assemble(name, p))
 
 
 if __name__ == "__main__":

@@ -14,11 +14,13 @@ from tagbench.models import registry
 
 class Predictor:
     """A trained baseline ready to tag raw text (its text fields joined, as the dataset's),
-    from models/<name>/ under root: the pipeline's, or a shipped tagger's folder."""
+    from models/<name>/ under root: the pipeline's, or a shipped tagger's folder. model: the
+    baseline already in memory (the hybrid stage's, just built and saved), not loaded again."""
 
-    def __init__(self, name, root="."):
+    def __init__(self, name, root=".", model=None):
         self.name = name
-        self.model, self.meta = registry.load(name, root)
+        self.meta = artifacts.load_meta(name, root)
+        self.model = model or registry.load(name, root)[0]
         path = artifacts.threshold_path(name, root)
         if not path.exists():
             raise TagbenchError(f"{path} is missing: run `dvc repro evaluate@{name}`")

@@ -26,7 +26,8 @@ def baseline_paths(name):
             artifacts.pr_path(name, "val"), artifacts.pr_path(name, "test"),
             artifacts.report_dir(name), artifacts.cost_path(name),
             artifacts.behavior_path(name), artifacts.behavior_kinds_path(name),
-            artifacts.faithfulness_path(name), artifacts.explanations_path(name)}
+            artifacts.faithfulness_path(name), artifacts.explanations_path(name),
+            artifacts.scored_path(name)}
 
 
 @pytest.mark.slow  # DVC takes 3 s to import and read dvc.yaml

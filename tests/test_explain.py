@@ -27,7 +27,7 @@ class LinearTagger:
 
 def test_occlusion_of_a_linear_model_is_its_exact_attribution():
     tagger = LinearTagger()
-    words, scores, drops = explain.occlusion(tagger, "the image has pixels and text")
+    (words, scores, drops), = explain.attributions(tagger, ["the image has pixels and text"])
     exact = np.array([tagger.weights.get(w, (0, 0)) for w in words])
     assert np.allclose(drops, exact) and np.allclose(scores, exact.sum(axis=0))
     explained = explain.explain(tagger, "the image has pixels and text", top=2)
@@ -51,7 +51,7 @@ class Vectorised(LinearTagger):
 def test_a_models_exact_reading_replaces_occlusion():
     tagger = Vectorised()
     assert explain.method(tagger) == "coefficient x tf-idf"
-    _, _, weights = explain.attributions(tagger, "image text")
+    (_, _, weights), = explain.attributions(tagger, ["image text"])
     assert weights.tolist() == [[1.2, 0.0], [0.0, 1.8]]
     tagger.model = None
     assert explain.method(tagger) == "word occlusion"
@@ -67,6 +67,29 @@ def test_comprehensiveness_when_one_word_carries_the_tag():
     assert summary["1"]["removed_random"] == pytest.approx(0.2, abs=0.1)
     assert summary["5"]["removed"] == summary["5"]["removed_random"] == 1.0  # every word gone
     assert summary["1"]["difference_low"] > 0.6
+
+
+class Counting(LinearTagger):
+    """The stub, counting its calls and the texts it scored."""
+
+    def __init__(self):
+        self.calls = self.texts = 0
+
+    def scores(self, texts):
+        self.calls, self.texts = self.calls + 1, self.texts + len(texts)
+        return super().scores(texts)
+
+
+def test_every_distinct_variant_is_scored_once_in_two_calls():
+    """All texts' occlusions in one call, all their deletions in another; a deletion that is
+    an occlusion already scored (any one-word deletion), or a repeated text, is not re-scored."""
+    tagger = Counting()
+    texts = ["the image has pixels and text", "text about pixels", "text about pixels"]
+    rows = explain.comprehensiveness(tagger, texts, seed=0)
+    occlusions = set(texts) | {" ".join(t.split()[:i] + t.split()[i + 1:])
+                               for t in texts for i in range(len(t.split()))}
+    assert tagger.calls == 2 and len(rows) == 4 * len(explain.KS)  # 4 predicted tags
+    assert tagger.texts < len(occlusions) + len(rows) * 2
 
 
 def test_a_text_without_a_predicted_tag_adds_nothing():

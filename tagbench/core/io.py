@@ -67,6 +67,10 @@ def save_array(path, array):
     _atomic_write(path, lambda f: np.save(f, array, allow_pickle=False))
 
 
+def save_arrays(path, **arrays):
+    _atomic_write(path, lambda f: np.savez_compressed(f, **arrays))
+
+
 def load_array(path):
     path = Path(path)
     if not path.exists():

@@ -32,7 +32,7 @@ import numpy as np
 
 from tagbench import data
 from tagbench.core.errors import TagbenchError
-from tagbench.core.io import load_array, read_json
+from tagbench.core.io import load_array, read_json, save_arrays
 
 MODELS = Path("models")
 PREDICTIONS = Path("data/predictions")
@@ -70,6 +70,7 @@ PR = METRICS / "pr"
 LOGS = Path("dvclive")
 TRAINING_TIMES = METRICS / "training"
 COSTS = METRICS / "cost"  # latency, throughput, size: measured by each evaluate stage
+SCORED = Path("data/scored")  # <baseline>.npz: what its explanations scored, for its hybrids
 
 
 def one_per_baseline(folder):
@@ -87,6 +88,24 @@ behavior_kinds_path = one_per_baseline(BEHAVIOR_KINDS)
 faithfulness_path = one_per_baseline(FAITHFULNESS)
 explanations_path = one_per_baseline(EXPLANATIONS)
 tags_path = one_per_baseline(TAGS)
+
+
+def scored_path(name):
+    return SCORED / f"{name}.npz"
+
+
+def save_scored(name, rows):
+    """{text as the baseline reads it: its scores}, as its evaluate stage scored them."""
+    save_arrays(scored_path(name), texts=np.array(list(rows), dtype=str),
+                scores=np.array(list(rows.values())))
+
+
+def load_scored(name):
+    """What save_scored wrote ({} before the baseline's evaluate stage has run)."""
+    if not scored_path(name).exists():
+        return {}
+    found = np.load(scored_path(name), allow_pickle=False)
+    return dict(zip(found["texts"].tolist(), found["scores"]))
 
 
 def model_dir(name, root="."):

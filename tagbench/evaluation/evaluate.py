@@ -21,11 +21,11 @@ def choose_threshold(name, config):
     print(f"{name}: {choice['method']} threshold {choice.get('global', choice['threshold'])}")
 
 
-def assess(name, p):
+def assess(name, p, model=None):
     """Everything measured of a baseline whose threshold is chosen: its metrics, behaviour,
-    explanations and cost."""
+    explanations and cost (model: it, in memory already)."""
     reference = cost.reference_ms()
-    tagger = Predictor(name)
+    tagger = Predictor(name, model=model)
     evaluate(name, future(tagger, p))
     behavior.write(tagger, p)
     explain.write(tagger, p)

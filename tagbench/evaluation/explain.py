@@ -15,10 +15,13 @@ below the baseline's own threshold). A baseline whose explanations do not beat r
 deletion does not explain itself.
 """
 
+from contextlib import nullcontext
+
 import numpy as np
 
 from tagbench import data
 from tagbench.core.io import read_json, write_json
+from tagbench.core.memo import Memo
 from tagbench.core.seeding import seed_everything
 from tagbench.core.thresholds import decide
 from tagbench.data import artifacts
@@ -35,30 +38,33 @@ def method(tagger):
         else "word occlusion"
 
 
-def occlusion(tagger, text):
-    """(words, the text's scores, drops): drops[i, c] is class c's score minus its score with
-    word i removed."""
-    words = text.split()
-    variants = [text] + [" ".join(words[:i] + words[i + 1:]) for i in range(len(words))]
-    scores = tagger.scores(variants)
-    return words, scores[0], scores[0] - scores[1:]
+def scored(memo, lists, width):
+    """One array of scores per list of texts, every list's texts through memo at once."""
+    sizes = [len(texts) for texts in lists]
+    flat = memo([t for texts in lists for t in texts]).reshape(sum(sizes), width)
+    return np.split(flat, np.cumsum(sizes)[:-1])
 
 
-def attributions(tagger, text):
-    """(words, the text's scores, weights[i, c]): the model's exact reading when it has one,
-    else word occlusion."""
+def attributions(tagger, texts, memo=None):
+    """Per text (words, its scores, weights[i, c]): the model's exact reading when it has
+    one, else word occlusion (drops[i, c]: class c's score minus its score with word i
+    removed). memo: a Memo of tagger.scores, which remembers every text scored."""
     exact = getattr(tagger.model, "word_weights", None)
-    weights = exact(text.split(), tagger.prepare_one) if exact else None
-    if weights is None:
-        return occlusion(tagger, text)
-    return text.split(), tagger.scores([text])[0], weights
+    words = [text.split() for text in texts]
+    weights = [exact(w, tagger.prepare_one) if exact else None for w in words]
+    variants = [[text] if weight is not None else
+                [text] + [" ".join(w[:i] + w[i + 1:]) for i in range(len(w))]
+                for text, w, weight in zip(texts, words, weights)]
+    scores = scored(memo or Memo(tagger.scores), variants, len(tagger.classes))
+    return [(w, s[0], s[0] - s[1:] if weight is None else weight)
+            for w, s, weight in zip(words, scores, weights)]
 
 
 def explain(tagger, text, top=5):
     """{tag: {"score", "words": [(word, weight), ...]}} for each tag the baseline predicts,
     its top words by attribution (positive weights only); a hybrid's tags also say which
     members gave them ("from")."""
-    words, scores, weights = attributions(tagger, text)
+    (words, scores, weights), = attributions(tagger, [text])
     predicted = tagger.predict([text])[0]["tags"]
     given = sources(tagger, text)
     result = {}
@@ -90,15 +96,16 @@ def without(words, drop):
     return " ".join(w for i, w in enumerate(words) if i not in drop)
 
 
-def comprehensiveness(tagger, texts, seed=0):
+def comprehensiveness(tagger, texts, seed=0, memo=None):
     """One row per (text, predicted tag, k): [text index, k, score drop deleting the top-k
     words, the same deleting k random words, tag removed (1/0) by the top-k deletion, by the
-    random one]."""
+    random one]. Every text's variants are scored together, each distinct one once (memo:
+    a Memo of tagger.scores)."""
     rng = np.random.RandomState(seed)
-    rows = []
-    for index, text in enumerate(texts):
-        words, scores, weights = attributions(tagger, text)
-        predicted = [tagger.classes.index(t) for t in tagger.predict([text])[0]["tags"]]
+    memo = memo or Memo(tagger.scores)
+    plans = []
+    for words, scores, weights in attributions(tagger, texts, memo):
+        predicted = np.flatnonzero(decide(scores[None, :], tagger.threshold)[0])
         variants, keys = [], []
         for c in predicted:
             order = np.argsort(-weights[:, c], kind="stable")
@@ -107,10 +114,11 @@ def comprehensiveness(tagger, texts, seed=0):
                 variants += [without(words, set(order[:k_].tolist())),
                              without(words, set(rng.choice(len(words), k_, replace=False)))]
                 keys.append((c, k))
-        if not variants:
-            continue
-        deleted = tagger.scores(variants)
-        kept = decide(deleted, tagger.threshold)
+        plans.append((scores, keys, variants))
+    rows = []
+    deletions = scored(memo, [variants for *_, variants in plans], len(tagger.classes))
+    for index, ((scores, keys, _), deleted) in enumerate(zip(plans, deletions)):
+        kept = decide(deleted, tagger.threshold) if keys else deleted
         for j, (c, k) in enumerate(keys):
             rows.append([index, k, float(scores[c] - deleted[2 * j, c]),
                          float(scores[c] - deleted[2 * j + 1, c]),
@@ -196,6 +204,14 @@ def html_page(explanations, methods):
             + head + "".join(rows) + "</table></body></html>\n")
 
 
+def members_known(tagger):
+    """A hybrid's model member looks up the texts its own evaluate stage scored (most of the
+    hybrid's: the same val texts, the same one-word deletions), while it is explained."""
+    reusing = getattr(tagger.model, "reusing", None)
+    return reusing(artifacts.load_scored(tagger.model.config.model)) if reusing \
+        else nullcontext()
+
+
 def write(tagger, p):
     """One baseline's (or hybrid's) faithfulness on val (which the recommendation may read,
     so not test) and its explanations of the first test projects, written."""
@@ -207,8 +223,11 @@ def write(tagger, p):
     def texts(split):
         return [raw[i] for i in splits[split]]
 
-    val = texts("val")[:MEASURED]
-    rows = comprehensiveness(tagger, val, seed=p["seed"])
+    val, memo = texts("val")[:MEASURED], Memo(tagger.scores)
+    with members_known(tagger):
+        rows = comprehensiveness(tagger, val, p["seed"], memo)
+    # every text scored, as the baseline reads it: its hybrids look them up (save_scored)
+    artifacts.save_scored(name, dict(zip(tagger.prepare(list(memo.rows)), memo.rows.values())))
     summary = summarise(rows, len(val), p["report"]["resamples"], p["seed"])
     write_json(artifacts.faithfulness_path(name), summary)
     write_json(artifacts.explanations_path(name), {

@@ -1,7 +1,7 @@
 """reports/tradeoffs.md: the table of every baseline, the recommendation and the rule that
 made it, the threshold-method study and cross-validation."""
 
-from tagbench.evaluation.cost import LATENCY_TEXTS, ROUNDS
+from tagbench.evaluation.cost import BUDGET, LEAST, MOST, ROUNDS
 from tagbench.report import seeds
 
 SPLITS = {"temporal": "temporal (train on the oldest projects, val on the next, test on the "
@@ -21,8 +21,9 @@ def tradeoffs_markdown(rows, front, choice, context):
         f"and test {context['test_size']} projects. Macro F1 with the threshold chosen on val "
         f"({context['threshold']}); 95% bootstrap intervals over {context['resamples']} "
         f"resamples of the projects, the same resamples for every baseline. Rows are sorted "
-        f"by val, which chooses; test only reports. Latency: median over the first "
-        f"{LATENCY_TEXTS} val projects at batch 1 (the least of {ROUNDS} rounds), whole "
+        f"by val, which chooses; test only reports. Latency: median over val projects at "
+        f"batch 1, as many as {BUDGET:g} s takes ({LEAST} to {MOST}), the least of {ROUNDS} "
+        f"rounds, whole "
         f"predict path, on this machine "
         f"({context['machine']}), timed by each baseline's evaluate stage and rescaled to one "
         f"machine speed by a reference workload timed in a fresh Python beside it. Training "

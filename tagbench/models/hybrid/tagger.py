@@ -13,6 +13,7 @@ artifacts, whose digests the hybrid records, so a retrained member is caught at 
 
 import hashlib
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,7 @@ from tagbench import data
 from tagbench.core import thresholds
 from tagbench.core.errors import TagbenchError
 from tagbench.core.io import load_array, save_array, write_json
+from tagbench.core.memo import Memo
 from tagbench.core.seeding import seed_everything
 from tagbench.data import artifacts
 from tagbench.data import text as textlib
@@ -59,6 +61,7 @@ class HybridTagger(Tagger):
     def __init__(self, classes, config, members, state=None):
         super().__init__(classes, config)
         self.members = members  # {"model": (tagger, meta), "rules": (tagger, meta)}
+        self.known = {}  # {role: a Memo of its scores} (reuse)
         state = state or {}
         self.how, self.low, self.high = state.get("how"), state.get("low"), state.get("high")
         self.val_f1 = state.get("val_f1", {})
@@ -100,9 +103,19 @@ class HybridTagger(Tagger):
             form = (meta["input"], json.dumps(meta["text"], sort_keys=True))
             if form not in prepared:
                 prepared[form] = [textlib.prepare(t, meta["text"], meta["input"]) for t in texts]
-            found[role] = tagger.predict_scores(prepared[form])
+            found[role] = self.known.get(role, tagger.predict_scores)(prepared[form])
         found["rules"] = (found["rules"] > self.members["rules"][1]["default_threshold"])
         return found
+
+    @contextmanager
+    def reusing(self, rows):
+        """Within it, the model member looks up its scores of texts it has scored before
+        ({text as it reads it: scores}, artifacts.load_scored), scoring only the others."""
+        self.known["model"] = Memo(self.members["model"][0].predict_scores, rows)
+        try:
+            yield self
+        finally:
+            self.known.clear()
 
     def predict_scores(self, texts):
         found = self.member_scores(texts)
@@ -135,7 +148,7 @@ class HybridTagger(Tagger):
 def assemble(name, p):
     """The hybrid stage's first half: build the hybrid on its members' stored val and test
     scores, choose on val how they combine and its threshold; save it, its scores and the
-    threshold."""
+    threshold. Returns it, ready to measure."""
     model = registry.build(name, p, data.load_classes())
     rules = model.members["rules"][1]
     stored = {}
@@ -153,6 +166,7 @@ def assemble(name, p):
     write_json(artifacts.threshold_path(name), record)
     print(f"{name}: val macro F1 " + ", ".join(
         f"{how} {f1:.4f}" for how, f1 in model.val_f1.items()) + f"; kept {model.how}")
+    return model
 
 
 def train_and_score(name, p, train_ids, val_ids, test_ids=()):

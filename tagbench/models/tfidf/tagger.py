@@ -174,4 +174,8 @@ class TfidfTagger(Tagger):
     def load(cls, directory):
         classes, config, state = cls.read_config(directory)
         pipeline = load_sklearn(f"{directory}/model.skops", TYPES[config.classifier])
+        # A loaded model tags a few texts a call: in one thread. joblib's threads cost a
+        # forest 70 ms a call, waiting, more than its 100 trees take on one project.
+        if "n_jobs" in pipeline["clf"].get_params(deep=False):
+            pipeline["clf"].set_params(n_jobs=1)
         return cls(classes, config, pipeline=pipeline, **state)
