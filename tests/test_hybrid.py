@@ -69,3 +69,36 @@ def test_a_hybrid_section_of_the_wrong_type_names_its_key(field, value):
     section = {"model": "tfidf_svm", "rules": "rule_based_stemmed", "boosts": [0.5]}
     with pytest.raises(TagbenchError, match=f"hybrids.h.{field} = "):
         configs.parse(configs.HybridConfig, {**section, field: value}, prefix="hybrids.h.")
+
+
+class Member:
+    """A member scoring each text by its length, counting the texts it scored."""
+
+    def __init__(self):
+        self.scored = []
+
+    def predict_scores(self, texts):
+        self.scored += texts
+        return np.array([[len(t), 0.0, 0.0] for t in texts])
+
+
+def test_while_reusing_the_model_member_scores_only_what_its_evaluate_stage_did_not(tmp_path,
+                                                                                  monkeypatch):
+    """The texts its own evaluate stage scored (artifacts.save_scored, as it reads them) are
+    looked up inside `reusing`; outside it, every text is scored again (latency is timed
+    there)."""
+    from tagbench.data import artifacts
+
+    monkeypatch.chdir(tmp_path)
+    model, rules = Member(), Member()
+    meta = {"input": "raw", "text": {}}
+    tagger = HybridTagger(["a", "b", "c"], hybrid().config,
+                          {"model": (model, {**META, **meta}),
+                           "rules": (rules, {**meta, "default_threshold": 0.5})})
+    artifacts.save_scored("tfidf_svm", {"seen": np.array([99.0, 0.0, 0.0])})
+    with tagger.reusing(artifacts.load_scored("tfidf_svm")):
+        inside = tagger.member_scores(["seen", "new one", "new one"])
+    assert model.scored == ["new one"] and inside["model"][:, 0].tolist() == [99, 7, 7]
+    assert rules.scored == ["seen", "new one", "new one"]  # the rules are never looked up
+    tagger.member_scores(["seen"])
+    assert model.scored == ["new one", "seen"]
