@@ -118,10 +118,12 @@ def test_shown_worse_than_the_rules_on_new_projects_bars_a_baseline_and_chooses_
               "better": (list(range(60)), must, ok, must | ok)}
     bounds = recommend.future_bounds(tagged, "rules", 200, 0.05, 0)
     assert bounds["worse"] < 0 <= bounds["better"] and "rules" not in bounds
-    rows = [{"name": n, "val_f1": f1, "latency_ms": 1.0, "size_mb": 1.0, "behavior_pass": 0.9,
+    rows = [{"name": n, "val_f1": f1, "latency_ms": 1.0, "size_mb": 1.0, "throughput": 1e3,
+             "behavior_pass": 0.9,
              "faithfulness": {"difference": 0.5}, "future": {"bound": bounds.get(n)}}
             for n, f1 in (("worse", 0.7), ("better", 0.6), ("rules", 0.5))]
-    config = {"max_latency_ms": 50, "max_size_mb": 100, "alpha": 0.05, "margin": 0.02,
+    config = {"max_latency_ms": 50, "max_size_mb": 100, "min_throughput": 0, "alpha": 0.05,
+              "margin": 0.02,
               "cost_band": 1.5, "cost_floor_ms": 1.0, "cost_floor_mb": 1.0,
               "min_behavior_pass": 0.5, "min_faithfulness": 0.1, "future_reference": "rules"}
     val = {n: np.full(100, r["val_f1"]) for n, r in zip(("worse", "better", "rules"), rows)}

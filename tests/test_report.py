@@ -26,8 +26,8 @@ ROWS = [row("big", 0.70, 20.0, 90.0), row("svm", 0.68, 1.0, 2.0), row("rules", 0
         row("slow_worse", 0.60, 30.0, 95.0), row("tie", 0.68, 1.0, 3.0)]
 # cost classes: rules 0 (under both floors); svm and tie 1 (one latency tier, sizes 2 and 3
 # within 1.5x); big and slow_worse 2
-BUDGET = {"max_latency_ms": 50, "max_size_mb": 100, "alpha": 0.05, "margin": 0.02,
-          "cost_band": 1.5, "cost_floor_ms": 1.0, "cost_floor_mb": 1.0,
+BUDGET = {"max_latency_ms": 50, "max_size_mb": 100, "min_throughput": 0, "alpha": 0.05,
+          "margin": 0.02, "cost_band": 1.5, "cost_floor_ms": 1.0, "cost_floor_mb": 1.0,
           "min_behavior_pass": 0.5, "min_faithfulness": 0.1}
 CONTEXT = {"version": "v1", "projects": 1444, "classes": 35, "seed": 42, "test_size": 215,
            "val_size": 216, "threshold": "global", "resamples": 1000, "folds": 1,
@@ -108,7 +108,10 @@ def test_within_the_budgets_only_and_none_when_none_fits():
     nothing = recommend.recommend(ROWS, val_samples(), {**BUDGET, "max_latency_ms": 0.01})
     assert nothing["recommended"] is None
     assert set(nothing["why_not"]) == {r["name"] for r in ROWS}
-    assert nothing["why_not"]["big"] == "over the latency or size budget"
+    assert nothing["why_not"]["big"] == "20.0 ms a project, over the 0.01 ms budget"
+    slow = recommend.recommend(ROWS, val_samples(), {**BUDGET, "min_throughput": 101})
+    assert slow["recommended"] is None  # every row serves 100 projects/s
+    assert slow["why_not"]["rules"] == "100 projects/s in batches, under the 101 budget"
 
 
 def test_a_baseline_below_the_behavioural_pass_rate_is_never_recommended():

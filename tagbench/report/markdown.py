@@ -1,7 +1,7 @@
 """reports/tradeoffs.md: the table of every baseline, the recommendation and the rule that
 made it, the threshold-method study and cross-validation."""
 
-from tagbench.evaluation.cost import BUDGET, LEAST, MOST, ROUNDS
+from tagbench.evaluation.cost import BATCH, BUDGET, LEAST, MOST, ROUNDS
 from tagbench.report import seeds
 
 SPLITS = {"temporal": "temporal (train on the oldest projects, val on the next, test on the "
@@ -118,7 +118,8 @@ def recommendation_markdown(rows, choice, context):
     bound of its difference to the best, its cost class, chosen or why not."""
     by_name = {r["name"]: r for r in rows}
     budget = (f"at most {context['max_latency_ms']} ms per project and "
-              f"{context['max_size_mb']} MB on disk, passing at least "
+              f"{context['max_size_mb']} MB on disk, at least {context['min_throughput']:g} "
+              f"projects per second in batches of {BATCH}, passing at least "
               f"{context['min_behavior_pass']:.0%} of the behavioural tests, with explanations "
               f"whose top 3 words remove at least {context['min_faithfulness']:.0%} more of "
               f"the tags than 3 random words")

@@ -95,6 +95,19 @@ def future_bounds(tagged, reference, resamples, alpha, seed):
             for n, s in samples.items() if n != reference}
 
 
+def over_budget(r, config):
+    """Which budget a row is over, in words (the first of latency, size, throughput), or None."""
+    if r["latency_ms"] > config["max_latency_ms"]:
+        return (f"{r['latency_ms']:.1f} ms a project, over the {config['max_latency_ms']:g} ms "
+                f"budget")
+    if r["size_mb"] > config["max_size_mb"]:
+        return f"{r['size_mb']:.0f} MB, over the {config['max_size_mb']:g} MB budget"
+    if r["throughput"] < config["min_throughput"]:
+        return (f"{r['throughput']:.0f} projects/s in batches, under the "
+                f"{config['min_throughput']:g} budget")
+    return None
+
+
 def excluded(rows, val_scores, config):
     """name -> why it cannot be chosen whatever its F1: not scored, behaviour, explanations,
     budget, shown worse than the reference on the future set (in that order)."""
@@ -108,8 +121,8 @@ def excluded(rows, val_scores, config):
                               f"under {config['min_behavior_pass']:.0%}")
         elif r["faithfulness"]["difference"] < config["min_faithfulness"]:
             why[r["name"]] = "explanations no better than random words"
-        elif r["latency_ms"] > config["max_latency_ms"] or r["size_mb"] > config["max_size_mb"]:
-            why[r["name"]] = "over the latency or size budget"
+        elif over := over_budget(r, config):
+            why[r["name"]] = over
         elif future is not None and future < 0:
             why[r["name"]] = (f"shown worse than {config['future_reference']} on the future "
                               f"set (bound {future:+.3f})")
