@@ -82,6 +82,17 @@ def test_a_linear_model_per_tag_scores_as_one_product_bit_for_bit(name, small):
     assert np.array_equal(stacked, alone)
 
 
+def test_a_refitted_linear_model_reads_its_new_vocabulary(small):
+    """The n-grams and coefficients word_weights reads are taken once, and again after fit."""
+    train, _ = small
+    model = TfidfTagger(train.classes, tfidf("tfidf_logreg")).fit(train.texts, train.y)
+    before, half = list(model.reading[0]), len(train.texts) // 2
+    model.fit(train.texts[:half], train.y[:half])
+    names, coef = model.reading
+    assert list(names) == list(model.pipeline["tfidf"].get_feature_names_out()) != before
+    assert coef.shape == (len(train.classes), len(names))
+
+
 @pytest.mark.parametrize("strategy, p", [("uniform", 0.5), ("weighted", None)])
 def test_random(strategy, p, small):
     train, test = small

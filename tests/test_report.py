@@ -146,6 +146,20 @@ def test_a_slow_spell_is_left_out_of_the_latency():
     assert single < 1.0 and rate > 0
 
 
+def test_throughput_passes_cover_the_first_texts_alone():
+    """A large val set is timed on its first cost.PASS texts: no text after them is run."""
+    from tagbench.evaluation import cost
+
+    class Seen:
+        texts = set()
+
+        def predict(self, texts):
+            Seen.texts.update(texts)
+
+    cost.timed(Seen(), [str(i) for i in range(3 * cost.PASS)])
+    assert Seen.texts == {str(i) for i in range(cost.PASS)}
+
+
 def test_latencies_taken_at_different_speeds_are_rescaled_to_one():
     """A baseline timed while the machine ran twice as slow (its reference workload took twice
     as long) is brought back to the others' speed."""
