@@ -117,8 +117,11 @@ class Trainer:
         self.net = net.to(self.device)
         self.collate = collate
         self.loss_fn = loss_function(class_weights, config.loss_weighting, self.device)
+        # fused: one kernel over every weight a step, not a loop over the tensors: 16 ms
+        # against 80-94 ms a step for MiniLM's 22.6M weights on 2 cores (a sixth of its
+        # training); the same update, which differs from the loop's in the last float bits
         self.optimizer = torch.optim.AdamW(parameter_groups(net, config), lr=config.lr,
-                                           weight_decay=config.weight_decay)
+                                           weight_decay=config.weight_decay, fused=True)
         self.scheduler = None
         self.average = (AveragedModel(self.net, multi_avg_fn=get_ema_multi_avg_fn(config.ema),
                                       use_buffers=True) if config.ema else None)
