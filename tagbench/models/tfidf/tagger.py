@@ -195,6 +195,12 @@ class TfidfTagger(Tagger):
         vectorizer = self.pipeline["tfidf"]
         vectorizer.stop_words_ = None
         vars(vectorizer).pop("_stop_words_id", None)
+        # Each boosted tree keeps the generator its ensemble drew from as its random_state,
+        # which skops writes once per tree: 7,000 copies of 2.5 KB, 19 of the 26 MB and a
+        # third of the time to save and load. A fitted tree never draws again.
+        for model in getattr(self.pipeline["clf"], "estimators_", []):
+            for tree in getattr(model, "estimators_", np.empty(0)).ravel():
+                tree.random_state = None
         save_sklearn(self.pipeline, f"{directory}/model.skops")
         self.save_config(directory, train_nonzeros=self.train_nonzeros)
 
