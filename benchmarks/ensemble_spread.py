@@ -28,7 +28,7 @@ from tagbench import data
 from tagbench.core import metrics, thresholds
 from tagbench.core.io import read_json, write_text
 from tagbench.core.seeding import seed_everything
-from tagbench.models import params, registry, training
+from tagbench.models.shared import params, registry, training
 from tagbench.studies.noise import floor
 
 OUT = Path(__file__).parent / "results"

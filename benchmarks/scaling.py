@@ -31,7 +31,7 @@ from tagbench.core.io import read_json, write_json, write_text
 from tagbench.core.seeding import seed_everything
 from tagbench.data.artifacts import SCALING_MD
 from tagbench.evaluation import params as full
-from tagbench.models import training
+from tagbench.models.shared import training
 
 SIZES = [1_400, 5_000, 10_000, 20_000, 43_410]
 PRESET = "params.goemotions.yaml"

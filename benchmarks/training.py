@@ -25,9 +25,9 @@ from tagbench import data
 from tagbench.core.io import read_json
 from tagbench.core.seeding import seed_everything
 from tagbench.evaluation import params
-from tagbench.models import registry
-from tagbench.models.configs import module_args
 from tagbench.models.neural.vocabulary import Vocabulary
+from tagbench.models.shared import registry
+from tagbench.models.shared.configs import module_args
 
 
 class LessonCNN(nn.Module):

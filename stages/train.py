@@ -4,7 +4,7 @@ Usage: python stages/train.py <baseline>   (a name in params.yaml's `baselines`)
 import sys
 
 from tagbench.core.errors import exits_cleanly
-from tagbench.models import params, training
+from tagbench.models.shared import params, training
 
 
 @exits_cleanly

@@ -9,7 +9,7 @@ from tagbench.core import thresholds
 from tagbench.core.errors import TagbenchError
 from tagbench.core.io import read_json
 from tagbench.data import artifacts, readers, text
-from tagbench.models import registry
+from tagbench.models.shared import registry
 
 
 class Predictor:

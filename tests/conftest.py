@@ -13,7 +13,7 @@ import yaml
 
 from tagbench.core import params
 from tagbench.data import preprocess, readers
-from tagbench.models import configs, registry
+from tagbench.models.shared import configs, registry
 
 REPO = Path(__file__).resolve().parents[1]
 REPO_PARAMS = yaml.safe_load((REPO / "params.yaml").read_text())  # read once, never changed

@@ -11,7 +11,7 @@ from conftest import config_of
 from tagbench import data
 from tagbench.data import readers, text
 from tagbench.models.simple.taggers import RandomTagger, RuleBasedTagger
-from tagbench.models.tfidf.tagger import TfidfTagger
+from tagbench.models.tfidf.tagger import TfidfTagger, boosted_trees
 
 VECTORIZER = {"analyzer": "word", "ngram_min": 1, "ngram_max": 2, "min_df": 1, "max_df": 1.0,
               "sublinear_tf": True, "max_features": 0}
@@ -26,7 +26,7 @@ TFIDF = {  # small versions of each TF-IDF baseline
 
 
 def test_every_tfidf_baseline_is_fitted_here():
-    from tagbench.models import registry
+    from tagbench.models.shared import registry
 
     assert set(TFIDF) == {n for n, b in registry.BASELINES.items() if b.family == "tfidf"}
 
@@ -179,8 +179,7 @@ def test_tfidf_save_load_same_scores(tmp_path, small, name):
     loaded = TfidfTagger.load(tmp_path)
     assert np.array_equal(loaded.predict_scores(test.texts), scores)
     if name == "tfidf_gbm":
-        trees = [t for m in loaded.pipeline["clf"].estimators_
-                 for t in getattr(m, "estimators_", np.empty(0)).ravel()]
+        trees = boosted_trees(loaded.pipeline["clf"])
         assert trees and all(t.random_state is None for t in trees)
     assert loaded.num_parameters() == model.num_parameters()
     if name == "tfidf_knn":
@@ -220,7 +219,7 @@ def test_save_renames_a_complete_artifact_into_place(tmp_path, monkeypatch):
     import os
 
     from tagbench.data import artifacts
-    from tagbench.models import registry
+    from tagbench.models.shared import registry
 
     monkeypatch.chdir(tmp_path)
     model = RandomTagger(["a", "b"], config_of("random_uniform")).fit([], np.zeros((2, 2)))
@@ -249,7 +248,7 @@ def test_an_unknown_tfidf_classifier_is_refused_not_replaced():
     from dataclasses import dataclass, fields
 
     from tagbench.core.errors import TagbenchError
-    from tagbench.models.configs import SvmConfig
+    from tagbench.models.shared.configs import SvmConfig
     from tagbench.models.tfidf.tagger import classifier
 
     @dataclass(frozen=True)

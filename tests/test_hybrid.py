@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from tagbench.core import thresholds
-from tagbench.models import configs
 from tagbench.models.hybrid.tagger import UNION, HybridTagger, combine
+from tagbench.models.shared import configs
 
 THRESHOLD = {"method": "global", "min_support": 5, "at_least_one": False}
 META = {"output": "scores", "default_threshold": 0.0}

@@ -7,11 +7,11 @@ import torch
 
 from tagbench.core.errors import TagbenchError
 from tagbench.models import Run
-from tagbench.models.configs import CNNConfig, RNNConfig
 from tagbench.models.neural.sequence import CNN, RNN, SequenceTagger, drop_tokens
 from tagbench.models.neural.tagger import Encoded, collate
 from tagbench.models.neural.trainer import Trainer, length_grouped_batches, make_scheduler
 from tagbench.models.neural.vocabulary import Vocabulary
+from tagbench.models.shared.configs import CNNConfig, RNNConfig
 
 CLASSES = ["a", "b", "c"]
 TINY = {

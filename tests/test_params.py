@@ -141,7 +141,7 @@ def test_a_preset_can_name_its_baselines(tmp_path, workdir):
 def test_a_baseline_added_in_params_alone_is_built_like_a_registered_one():
     """A section with `like: tfidf_svm` and every value of tfidf_svm's declaration is a new
     baseline, checked as tfidf_svm's section is; a name with no such section is refused."""
-    from tagbench.models import registry
+    from tagbench.models.shared import registry
 
     p = yaml.safe_load((REPO / "params.yaml").read_text())
     char = {**p["tfidf_svm"], "like": "tfidf_svm",

@@ -7,7 +7,7 @@ import pytest
 from conftest import REPO
 from tagbench.core.errors import TagbenchError
 from tagbench.evaluation import params
-from tagbench.models import configs, registry
+from tagbench.models.shared import configs, registry
 
 
 def test_every_registered_baseline_has_a_valid_section_and_is_in_the_pipeline():

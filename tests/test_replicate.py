@@ -9,7 +9,7 @@ import pytest
 
 from tagbench.core import params
 from tagbench.core.errors import TagbenchError
-from tagbench.models import registry
+from tagbench.models.shared import registry
 from tagbench.runs import compare, replicate, revisions
 
 CLASSES = ["a", "b", "c"]

@@ -46,9 +46,9 @@ def test_the_registry_loads_the_named_baselines_module():
 def test_a_dep_no_stage_of_the_group_imports_is_named(stages):
     evaluates = {n: s for n, s in stages.items() if n.startswith("evaluate@")}
     cmd, deps = evaluates["evaluate@cnn"]
-    evaluates["evaluate@cnn"] = (cmd, [*deps, "tagbench/models/training.py"])
+    evaluates["evaluate@cnn"] = (cmd, [*deps, "tagbench/models/shared/training.py"])
     assert mismatches(REPO, evaluates) == {
-        "evaluate@cnn": ["depends on tagbench/models/training.py but never imports it"]}
+        "evaluate@cnn": ["depends on tagbench/models/shared/training.py but never imports it"]}
 
 
 def write(path, text):
@@ -92,7 +92,7 @@ def test_a_stage_imports_only_the_heavy_packages_it_uses(stage):
 
     script, *name = stage.split()
     probe = (f"import runpy, sys; runpy.run_path('stages/{script}.py'); "
-             "from tagbench.models import registry; "
+             "from tagbench.models.shared import registry; "
              f"names = {name!r}; "
              "names += [getattr(registry.config(n, {'hybrids': {n: dict(model='tfidf_svm', "
              "rules='rule_based_stemmed', boosts=[])}}), r) for n in names "

@@ -8,10 +8,10 @@ import torch
 
 from tagbench.core.errors import TagbenchError
 from tagbench.models import Run
-from tagbench.models.configs import TransformerConfig
 from tagbench.models.neural.encoder import resolve
 from tagbench.models.neural.trainer import Trainer
 from tagbench.models.neural.transformer import TransformerTagger
+from tagbench.models.shared.configs import TransformerConfig
 
 # Every test here imports transformers (5 s) or builds the tiny BERT with it: `make test`,
 # not the inner loop.

@@ -1,7 +1,7 @@
 """params.yaml: read once, each section checked by the layer that reads it.
 
 `tagbench.data.params` checks what the data stages read (seed, threads, dataset, data, text,
-split, class_weights), `tagbench.models.params` adds the baselines, their sections and the
+split, class_weights), `tagbench.models.shared.params` adds the baselines, their sections and the
 hybrids, `tagbench.evaluation.params` the rest and any unknown key: a stage validates what it
 reads and imports no code of the layers above it. An unknown key, a wrong type or an
 out-of-range value stops with one line naming it.

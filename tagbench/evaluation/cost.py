@@ -19,8 +19,8 @@ BUDGET = 0.25  # seconds of calls a round times for each measure: 5 timings of e
 LEAST, MOST = 10, 1000  # calls a round times at batch 1 however long, or short, they take
 ROUNDS = 3  # each keeps its least round: a slow spell of the machine falls on one round
 BATCH = 64
-PASS = 512  # texts a pass in batches covers (8 batches): the first of val (all of v1's 216);
-            # passes over GoEmotions' whole 5,426 took 3 whole passes of val a baseline
+PASS = 512  # the first val texts a pass in batches covers (8 batches; all of v1's 216): whole
+            # passes over GoEmotions' 5,426 cost each baseline three passes of its dev split
 
 
 def folder_mb(path):

@@ -1,4 +1,4 @@
-"""Every param: the models' (tagbench/models/params.py, with the data's), then what the
+"""Every param: the models' (tagbench/models/shared/params.py, with the data's), then what the
 evaluation and report stages read (threshold, slices, cv, noise, report), and no key beyond
 them. The whole file's check: what `tagbench` commands and the evaluate stages run."""
 
@@ -16,7 +16,7 @@ from tagbench.core.checks import (
 from tagbench.core.errors import TagbenchError
 from tagbench.data import params as data_params
 from tagbench.evaluation import slice_rules
-from tagbench.models import params as model_params
+from tagbench.models.shared import params as model_params
 
 SCHEMA = {
     "cv": {"baselines": LIST},

@@ -4,14 +4,14 @@ fit(texts, y, val=None, live=None), predict_scores(texts), save(dir), load(dir).
 A baseline declares which text it reads (`input`: cleaned or stemmed, from its config),
 whether it outputs scores to threshold or hard 0/1 labels (`output`), and the cut its own
 predict would use (`default_threshold`). Which class implements which baseline:
-tagbench.models.registry.
+tagbench.models.shared.registry.
 """
 
 from collections import namedtuple
 
 from tagbench.core.errors import TagbenchError
 from tagbench.core.io import read_json, write_json
-from tagbench.models import configs
+from tagbench.models.shared import configs
 
 Run = namedtuple("Run", "name seed threads")  # what a model is trained as, not what it is
 

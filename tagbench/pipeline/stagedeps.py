@@ -3,7 +3,7 @@ its script can import, so that a change to any of them re-runs it.
 
 The imports are read from the source (every `import`, also inside functions), followed
 transitively within the package, parent packages included. The baseline registry
-(`tagbench.models.registry`) imports a baseline's model module by name at run time: a stage
+(`tagbench.models.shared.registry`) imports a baseline's model module by name at run time: a stage
 whose command names a baseline may load that baseline's module (and those of its RNG
 stream); a stage that names none may load any. A stage of one baseline depends on its
 family's folder (tagbench/models/<family>), so that another family's code never re-runs it.
@@ -82,7 +82,7 @@ def registry_modules(root, baselines_named):
     """The model modules the registry may load for these baselines (None: any baseline or
     hybrid; a hybrid may load any baseline as its member); a baseline params.yaml adds is
     built as the registered one it is `like`."""
-    from tagbench.models.registry import BASELINES, HYBRID, kind, stream
+    from tagbench.models.shared.registry import BASELINES, HYBRID, kind, stream
 
     p = run_params(str(root))
     names = [kind(n, p) if n in p.get("baselines", {}) else n for n in baselines_named or []]

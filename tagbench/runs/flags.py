@@ -7,7 +7,7 @@ import re
 from tagbench.core import params
 from tagbench.core.errors import TagbenchError
 from tagbench.evaluation import params as full
-from tagbench.models import registry
+from tagbench.models.shared import registry
 
 
 def set_flag(key, values):

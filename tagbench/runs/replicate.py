@@ -18,7 +18,7 @@ from collections import namedtuple
 from tagbench.core import params
 from tagbench.core.errors import TagbenchError
 from tagbench.core.params import every_baseline
-from tagbench.models import registry
+from tagbench.models.shared import registry
 from tagbench.runs import compare, flags, revisions, tune
 
 Side = namedtuple("Side", "label commit params")

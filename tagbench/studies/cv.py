@@ -11,7 +11,7 @@ from tqdm import tqdm
 from tagbench import data
 from tagbench.core.io import read_json
 from tagbench.data import split
-from tagbench.models import training
+from tagbench.models.shared import training
 
 
 def folds(p):

@@ -15,7 +15,7 @@ from scipy.stats import t as student_t
 from tagbench import data
 from tagbench.core.io import read_json
 from tagbench.data import split
-from tagbench.models import training
+from tagbench.models.shared import training
 
 # How rarely a reproduction of an unchanged baseline exceeds its seed floor by chance. CI holds
 # seven baselines that a float path moves to their floor on every run: 1 run in 143 red by

@@ -27,7 +27,8 @@ from tagbench.core.seeding import seed_everything
 from tagbench.data import artifacts
 from tagbench.data import text as textlib
 from tagbench.data.artifacts import model_dir
-from tagbench.models import Tagger, registry, training
+from tagbench.models import Tagger
+from tagbench.models.shared import registry, training
 
 UNION = "union"
 

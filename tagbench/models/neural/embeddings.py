@@ -17,7 +17,7 @@ from tagbench.models.neural.encoder import (
 )
 from tagbench.models.neural.tagger import Encoded, collate
 from tagbench.models.neural.trainer import length_grouped_batches, resolve_device
-from tagbench.models.persist import load_sklearn, load_weights, save_sklearn, save_weights
+from tagbench.models.shared.persist import load_sklearn, load_weights, save_sklearn, save_weights
 
 # What the saved classifier may hold, beyond persist.PLAIN; loading refuses anything else.
 CLASSIFIER = ("sklearn.multiclass.OneVsRestClassifier", "sklearn.multiclass._ConstantPredictor",

@@ -7,9 +7,9 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from tagbench.models.configs import CNNConfig, RNNConfig, module_args
 from tagbench.models.neural.tagger import TorchTagger, padding_mask
 from tagbench.models.neural.vocabulary import Vocabulary
+from tagbench.models.shared.configs import CNNConfig, RNNConfig, module_args
 
 # SAME padding with even widths: torch warns that it pads a copy of the input; that is fine.
 warnings.filterwarnings("ignore", message="Using padding='same' with even kernel lengths")

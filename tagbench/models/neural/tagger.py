@@ -17,7 +17,7 @@ from tagbench.core.io import read_json
 from tagbench.core.seeding import seed_everything
 from tagbench.models import Tagger
 from tagbench.models.neural.trainer import Trainer, resolve_device, score
-from tagbench.models.persist import load_weights, save_weights
+from tagbench.models.shared.persist import load_weights, save_weights
 
 
 class Encoded:

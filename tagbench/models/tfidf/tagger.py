@@ -16,7 +16,7 @@ from sklearn.utils import check_random_state
 
 from tagbench.core.errors import TagbenchError
 from tagbench.models import Tagger
-from tagbench.models.persist import load_sklearn, save_sklearn
+from tagbench.models.shared.persist import load_sklearn, save_sklearn
 
 
 def vectorizer(c):
@@ -69,6 +69,12 @@ TYPES = {
     "svm": (*_PIPELINE, *_OVR, _RNG, "sklearn.svm._classes.LinearSVC"),
     "nb": (*_PIPELINE, *_OVR, "sklearn.naive_bayes.ComplementNB"),
 }
+
+
+def boosted_trees(clf):
+    """Every tree of a one-vs-rest gradient boosting classifier (none for the others)."""
+    return [tree for model in getattr(clf, "estimators_", [])
+            for tree in getattr(model, "estimators_", np.empty(0)).ravel()]
 
 
 def classifier(c, random_state, n_jobs=1):
@@ -138,8 +144,7 @@ class TfidfTagger(Tagger):
         if self.config.classifier not in ("logreg", "svm") or \
                 not all(hasattr(e, "coef_") for e in estimators):
             return None
-        return (np.vstack([e.coef_ for e in estimators]),
-                np.array([e.intercept_[0] for e in estimators]))
+        return self.reading[1], np.array([e.intercept_[0] for e in estimators])
 
     def predict_scores(self, texts):
         if self.stacked is not None:
@@ -198,9 +203,8 @@ class TfidfTagger(Tagger):
         # Each boosted tree keeps the generator its ensemble drew from as its random_state,
         # which skops writes once per tree: 7,000 copies of 2.5 KB, 19 of the 26 MB and a
         # third of the time to save and load. A fitted tree never draws again.
-        for model in getattr(self.pipeline["clf"], "estimators_", []):
-            for tree in getattr(model, "estimators_", np.empty(0)).ravel():
-                tree.random_state = None
+        for tree in boosted_trees(self.pipeline["clf"]):
+            tree.random_state = None
         save_sklearn(self.pipeline, f"{directory}/model.skops")
         self.save_config(directory, train_nonzeros=self.train_nonzeros)
 

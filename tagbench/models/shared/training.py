@@ -12,7 +12,7 @@ from tagbench.core.io import read_json, save_array, write_json
 from tagbench.core.seeding import seed_everything
 from tagbench.data import text
 from tagbench.data.artifacts import predictions_path, training_log, training_time_path
-from tagbench.models import registry
+from tagbench.models.shared import registry
 
 
 def within_budget(name, train, max_rows, seed):

@@ -5,7 +5,7 @@ from tagbench.core import params
 from tagbench.core.checks import PARAMS_FILE, Check, Num, validate_sections
 from tagbench.core.errors import TagbenchError
 from tagbench.data import params as data_params
-from tagbench.models import configs, registry
+from tagbench.models.shared import configs, registry
 
 SCHEMA = {
     "baselines": Check(dict, name="a mapping of baseline -> family"),

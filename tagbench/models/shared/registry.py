@@ -19,7 +19,8 @@ from tagbench.core import threads
 from tagbench.core.errors import TagbenchError
 from tagbench.core.io import default_mode, write_json
 from tagbench.data.artifacts import load_meta, model_dir
-from tagbench.models import Run, configs
+from tagbench.models import Run
+from tagbench.models.shared import configs
 
 
 @dataclass(frozen=True)
