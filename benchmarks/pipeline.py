@@ -104,12 +104,15 @@ def by_kind(stages):
     return "\n".join(lines)
 
 
+def training_seconds(stages):
+    return sum(t for name, t in stages.items() if name.startswith("train@"))
+
+
 def full_targets(stages):
     """[(what, measured, target, met)] of one forced run's stage times."""
     total = sum(stages.values())
-    training = sum(t for name, t in stages.items() if name.startswith("train@"))
     rows = [("full dvc repro -f (s)", total, TARGETS["full dvc repro -f"]),
-            ("non-training share", 1 - training / total, NON_TRAINING_SHARE)]
+            ("non-training share", 1 - training_seconds(stages) / total, NON_TRAINING_SHARE)]
     for name, taken in stages.items():
         kind, _, baseline = name.partition("@")
         if kind == "evaluate":
@@ -131,7 +134,7 @@ def timed_stages(command):
 
 def measures_seconds(stage):
     """Run one evaluate@ or hybrid@ stage in this process, each of its MEASURES timed; print
-    {"module.function": seconds} as JSON."""
+    {"module.function": seconds} (tagbench.evaluation's modules) as JSON."""
     spent = defaultdict(float)
 
     def timed(key, function):
@@ -146,8 +149,8 @@ def measures_seconds(stage):
     for module_name, functions in MEASURES.items():
         module = importlib.import_module(module_name)
         for function in functions:
-            setattr(module, function, timed(f"{module_name}.{function}",
-                                            getattr(module, function)))
+            key = f"{module_name.removeprefix('tagbench.evaluation.')}.{function}"
+            setattr(module, function, timed(key, getattr(module, function)))
     kind, name = stage.split("@")
     sys.argv = [f"stages/{kind}.py", name]
     runpy.run_path(sys.argv[0], run_name="__main__")
@@ -178,14 +181,13 @@ def floor(stages):
     by_measure = defaultdict(float)
     for spent in found.values():
         for key, seconds in spent.items():
-            by_measure[key.removeprefix("tagbench.evaluation.")] += seconds
+            by_measure[key] += seconds
     alone = sum(by_measure.values())
     print(f"| measure, in {len(found)} stages | seconds |\n|---|---|")
     print("\n".join(f"| {key} | {t:.1f} |" for key, t in
                     sorted(by_measure.items(), key=lambda item: -item[1])))
     print(f"| all | {alone:.1f} |\n")
-    training = sum(t for name, t in stages.items() if name.startswith("train@"))
-    share = alone / (alone + training)
+    share = alone / (alone + training_seconds(stages))
     return [("non-training share, floor: measures alone", share, NON_TRAINING_SHARE,
              share <= NON_TRAINING_SHARE)]
 
